@@ -1,0 +1,163 @@
+package burrow.mux;
+
+import io.vertx.core.Context;
+import io.vertx.core.internal.ContextInternal;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.buffer.Buffer;
+import java.util.Random;
+
+/**
+ * Two connected in-memory {@link MuxTransport}s, for tests. Bytes written on one side arrive on the other on that
+ * side's context, optionally cut at random boundaries and merged, as a real network may deliver them.
+ * {@link #writeQueueFull()} is true while more than {@code highWater} bytes are in flight.
+ */
+public final class InMemoryTransport implements MuxTransport {
+  private final ContextInternal context;
+  private final String name;
+  private InMemoryTransport peer;
+  private Handler<Buffer> handler;
+  private Handler<Void> closeHandler;
+  private Handler<Void> drainHandler;
+  private final Random chunking;
+  private final long highWater;
+  private long inFlight;
+  private boolean closed;
+  private Buffer merge;
+
+  private InMemoryTransport(Context context, String name, Random chunking, long highWater) {
+    this.context = (ContextInternal) context;
+    this.name = name;
+    this.chunking = chunking;
+    this.highWater = highWater;
+  }
+
+  /**
+   * @param chunking null to deliver each write whole, or a seeded random to split and merge writes
+   */
+  public static InMemoryTransport[] pair(Context a, Context b, Random chunking) {
+    InMemoryTransport ta = new InMemoryTransport(a, "mem-a", chunking, 1 << 20);
+    InMemoryTransport tb = new InMemoryTransport(b, "mem-b", chunking, 1 << 20);
+    ta.peer = tb;
+    tb.peer = ta;
+    return new InMemoryTransport[] {ta, tb};
+  }
+
+  @Override
+  public void handler(Handler<Buffer> handler) {
+    this.handler = handler;
+  }
+
+  @Override
+  public void closeHandler(Handler<Void> handler) {
+    this.closeHandler = handler;
+  }
+
+  @Override
+  public void exceptionHandler(Handler<Throwable> handler) {
+  }
+
+  @Override
+  public Future<Void> write(Buffer data) {
+    if (closed) {
+      return context.failedFuture("closed");
+    }
+    Buffer copy = data.copy();
+    inFlight += copy.length();
+    if (chunking == null) {
+      peer.deliverLater(copy, this);
+      return context.succeededFuture();
+    }
+    // Merge: sometimes hold bytes back to join them with the next write.
+    if (merge == null) {
+      merge = copy;
+    } else {
+      merge.appendBuffer(copy);
+    }
+    if (chunking.nextInt(3) == 0 && merge.length() < 64 * 1024) {
+      context.runOnContext(v -> flushMerged());
+      return context.succeededFuture();
+    }
+    flushMerged();
+    return context.succeededFuture();
+  }
+
+  private void flushMerged() {
+    Buffer all = merge;
+    merge = null;
+    if (all == null) {
+      return;
+    }
+    int pos = 0;
+    while (pos < all.length()) {
+      int n = 1 + chunking.nextInt(Math.min(all.length() - pos, chunking.nextBoolean() ? 7 : 20_000));
+      peer.deliverLater(all.slice(pos, pos + n).copy(), this);
+      pos += n;
+    }
+  }
+
+  private void deliverLater(Buffer data, InMemoryTransport from) {
+    context.runOnContext(v -> {
+      from.context.runOnContext(w -> from.delivered(data.length()));
+      if (!closed && handler != null) {
+        handler.handle(data);
+      }
+    });
+  }
+
+  private void delivered(long n) {
+    boolean wasFull = writeQueueFull();
+    inFlight -= n;
+    if (wasFull && !writeQueueFull() && drainHandler != null) {
+      drainHandler.handle(null);
+    }
+  }
+
+  @Override
+  public boolean writeQueueFull() {
+    return inFlight > highWater;
+  }
+
+  @Override
+  public void drainHandler(Handler<Void> handler) {
+    this.drainHandler = handler;
+  }
+
+  @Override
+  public Future<Void> close() {
+    if (!closed) {
+      closed = true;
+      if (merge != null) {
+        flushMerged();
+      }
+      peer.context.runOnContext(v -> peer.onPeerClosed());
+      if (closeHandler != null) {
+        closeHandler.handle(null);
+      }
+    }
+    return context.succeededFuture();
+  }
+
+  private void onPeerClosed() {
+    if (!closed) {
+      closed = true;
+      if (closeHandler != null) {
+        closeHandler.handle(null);
+      }
+    }
+  }
+
+  /** Delivers raw bytes to this side as if the peer had sent them (for malformed-frame tests). */
+  public void inject(Buffer raw) {
+    context.runOnContext(v -> {
+      if (!closed && handler != null) {
+        handler.handle(raw);
+      }
+    });
+  }
+
+  @Override
+  public String remoteAddress() {
+    return peer.name;
+  }
+}

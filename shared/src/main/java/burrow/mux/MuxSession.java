@@ -1,0 +1,486 @@
+package burrow.mux;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.vertx.core.Context;
+import io.vertx.core.internal.ContextInternal;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.buffer.BufferInternal;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A yamux session over one {@link MuxTransport}: many {@link MuxStream}s, per-stream credit-based flow control,
+ * ping and go-away. The framing is hashicorp/yamux's spec.md; the departures are written in docs/PROTOCOL.md.
+ *
+ * <p>The session belongs to one context: the transport's handlers run there and so do all stream handlers.
+ * {@link #open()} and the stream methods may be called from elsewhere; they hop onto the context.
+ *
+ * <p>We hand-write the mux rather than take a library because no maintained yamux exists for Vert.x, and the
+ * streams must be Vert.x {@code ReadStream}/{@code WriteStream} with exact window accounting.
+ */
+public final class MuxSession {
+  private static final Logger log = LoggerFactory.getLogger(MuxSession.class);
+
+  private final ContextInternal context;
+  private final MuxTransport transport;
+  private final MuxOptions options;
+  private final boolean client;
+  private final Map<Integer, MuxStream> streams = new HashMap<>();
+  private final int windowUpdateThreshold;
+  private int nextStreamId;
+
+  // decoder state
+  private final byte[] header = new byte[Frame.HEADER_SIZE];
+  private int headerFill;
+  private long payloadRemaining;
+  private MuxStream payloadStream;
+  private int payloadFlags;
+
+  private boolean closed;
+  private boolean goAwayReceived;
+  private boolean goAwaySent;
+  private boolean transportFull;
+  private Handler<MuxStream> streamHandler;
+  private Handler<Throwable> closeHandler;
+  private Handler<MuxErrorCode> goAwayHandler;
+  private final Map<Integer, PendingPing> pings = new HashMap<>();
+  private int nextPingId = 1;
+  private long keepAliveTimer = -1;
+  private Throwable closeCause;
+  private final Promise<Void> closedPromise;
+
+  /**
+   * @param client true on the side that dialled: it opens odd stream ids (the agent), the other side even ones
+   */
+  public MuxSession(Context context, MuxTransport transport, MuxOptions options, boolean client) {
+    this.context = (ContextInternal) context;
+    this.transport = transport;
+    this.options = new MuxOptions(options);
+    this.client = client;
+    this.nextStreamId = client ? 1 : 2;
+    this.windowUpdateThreshold = Math.max(1, options.getInitialWindow() / 2);
+    this.closedPromise = this.context.promise();
+  }
+
+  /** Installs the transport handlers and starts keep-alive. Call on the session's context. */
+  public MuxSession start() {
+    transport.handler(this::handle);
+    transport.closeHandler(v -> onTransportClosed(null));
+    transport.exceptionHandler(err -> onTransportClosed(err));
+    transport.drainHandler(v -> onTransportDrain());
+    if (options.getKeepAliveInterval() > 0) {
+      keepAliveTimer = context.owner().setPeriodic(options.getKeepAliveInterval(), id -> keepAlive());
+    }
+    return this;
+  }
+
+  public Context context() {
+    return context;
+  }
+
+  public MuxOptions options() {
+    return options;
+  }
+
+  public boolean isClient() {
+    return client;
+  }
+
+  public MuxTransport transport() {
+    return transport;
+  }
+
+  public boolean isClosed() {
+    return closed;
+  }
+
+  /** @return how many streams are open, for metrics and leak checks */
+  public int streamCount() {
+    return streams.size();
+  }
+
+  int windowUpdateThreshold() {
+    return windowUpdateThreshold;
+  }
+
+  boolean transportFull() {
+    return transportFull;
+  }
+
+  /** Called with each stream the peer opens, on the session's context. */
+  public MuxSession streamHandler(Handler<MuxStream> handler) {
+    this.streamHandler = handler;
+    return this;
+  }
+
+  /** Called once when the session ends, with the cause (null for a clean close). */
+  public MuxSession closeHandler(Handler<Throwable> handler) {
+    this.closeHandler = handler;
+    return this;
+  }
+
+  /** Called when the peer sends GO_AWAY. */
+  public MuxSession goAwayHandler(Handler<MuxErrorCode> handler) {
+    this.goAwayHandler = handler;
+    return this;
+  }
+
+  /** @return a future completed when the session has closed */
+  public Future<Void> closed() {
+    return closedPromise.future();
+  }
+
+  // ---------------------------------------------------------------- opening streams
+
+  /** Opens a stream; the SYN goes with its first frame. */
+  public Future<MuxStream> open() {
+    if (context.isRunningOnContext()) {
+      return openNow();
+    }
+    Promise<MuxStream> p = context.promise();
+    context.runOnContext(v -> openNow().onComplete(p));
+    return p.future();
+  }
+
+  private Future<MuxStream> openNow() {
+    if (closed) {
+      return context.failedFuture(new MuxException(MuxErrorCode.SESSION_CLOSED, "session is closed"));
+    }
+    if (goAwayReceived || goAwaySent) {
+      return context.failedFuture(new MuxException(MuxErrorCode.GOING_AWAY, "session is going away"));
+    }
+    if (streams.size() >= options.getMaxStreams()) {
+      return context.failedFuture(new MuxException(MuxErrorCode.REFUSED,
+          "too many streams (" + options.getMaxStreams() + ")"));
+    }
+    int id = nextStreamId;
+    nextStreamId += 2;
+    MuxStream s = new MuxStream(this, id, true, options.getInitialWindow());
+    streams.put(id, s);
+    return context.succeededFuture(s);
+  }
+
+  // ---------------------------------------------------------------- decoding
+
+  private void handle(Buffer buf) {
+    int pos = 0;
+    int len = buf.length();
+    while (pos < len && !closed) {
+      if (payloadRemaining > 0) {
+        int n = (int) Math.min(payloadRemaining, len - pos);
+        if (payloadStream != null) {
+          payloadStream.receive(buf.slice(pos, pos + n));
+        }
+        payloadRemaining -= n;
+        pos += n;
+        if (payloadRemaining == 0) {
+          endDataFrame();
+        }
+        continue;
+      }
+      int n = Math.min(Frame.HEADER_SIZE - headerFill, len - pos);
+      buf.getBytes(pos, pos + n, header, headerFill);
+      headerFill += n;
+      pos += n;
+      if (headerFill == Frame.HEADER_SIZE) {
+        headerFill = 0;
+        onHeader();
+      }
+    }
+  }
+
+  private void onHeader() {
+    int version = header[0] & 0xff;
+    int type = header[1] & 0xff;
+    int flags = ((header[2] & 0xff) << 8) | (header[3] & 0xff);
+    int streamId = ((header[4] & 0xff) << 24) | ((header[5] & 0xff) << 16) | ((header[6] & 0xff) << 8) | (header[7] & 0xff);
+    long length = (((long) header[8] & 0xff) << 24) | ((header[9] & 0xff) << 16) | ((header[10] & 0xff) << 8) | (header[11] & 0xff);
+    if (version != Frame.VERSION) {
+      protocolError("unsupported frame version " + version);
+      return;
+    }
+    switch (type) {
+      case Frame.TYPE_DATA -> onDataHeader(flags, streamId, length);
+      case Frame.TYPE_WINDOW_UPDATE -> onWindowUpdate(flags, streamId, length);
+      case Frame.TYPE_PING -> onPing(flags, streamId, length);
+      case Frame.TYPE_GO_AWAY -> onGoAway(streamId, length);
+      default -> protocolError("unknown frame type " + type);
+    }
+  }
+
+  /** Looks up or (on SYN) creates the stream a frame names; null if the frame is to be discarded. */
+  private MuxStream streamFor(int flags, int streamId) {
+    if (streamId == 0) {
+      protocolError("stream frame on stream id 0");
+      return null;
+    }
+    MuxStream s = streams.get(streamId);
+    if ((flags & Frame.FLAG_SYN) != 0) {
+      if (s != null) {
+        protocolError("SYN for stream " + streamId + " which is already open");
+        return null;
+      }
+      boolean peerParity = client ? (streamId % 2 == 0) : (streamId % 2 == 1);
+      if (!peerParity) {
+        protocolError("SYN with a stream id of the wrong parity: " + streamId);
+        return null;
+      }
+      s = new MuxStream(this, streamId, false, options.getInitialWindow());
+      if (goAwaySent || streams.size() >= options.getMaxStreams() || streamHandler == null) {
+        sendFrame(Frame.TYPE_WINDOW_UPDATE, Frame.FLAG_RST, streamId, MuxErrorCode.REFUSED.value(), null);
+        return null;
+      }
+      streams.put(streamId, s);
+      // Acknowledge at once: yamux peers time a stream out without an ACK.
+      sendFrame(Frame.TYPE_WINDOW_UPDATE, Frame.FLAG_ACK, streamId, 0, null);
+      MuxStream accepted = s;
+      streamHandler.handle(accepted);
+      if (accepted.isReset()) {
+        return null;
+      }
+    }
+    return s;
+  }
+
+  private void onDataHeader(int flags, int streamId, long length) {
+    MuxStream s = streamFor(flags, streamId);
+    if (closed) {
+      return;
+    }
+    if (s != null && (flags & Frame.FLAG_RST) != 0) {
+      s.onReset(MuxErrorCode.CANCEL, true);
+      s = null;
+    }
+    if (s != null && !s.reserveReceive(length)) {
+      protocolError("stream " + streamId + " sent " + length + " bytes past its window");
+      return;
+    }
+    // A frame for a stream that is gone (reset, or closed both ways) is read and discarded, as yamux does.
+    payloadStream = s;
+    payloadFlags = flags;
+    payloadRemaining = length;
+    if (length == 0) {
+      endDataFrame();
+    }
+  }
+
+  private void endDataFrame() {
+    MuxStream s = payloadStream;
+    payloadStream = null;
+    if (s != null && (payloadFlags & Frame.FLAG_FIN) != 0) {
+      s.receiveFin();
+    }
+  }
+
+  private void onWindowUpdate(int flags, int streamId, long length) {
+    MuxStream s = streamFor(flags, streamId);
+    if (s == null || closed) {
+      return;
+    }
+    if ((flags & Frame.FLAG_RST) != 0) {
+      s.onReset(MuxErrorCode.of(length), true);
+      return;
+    }
+    if (length > 0) {
+      if (s.sendWindow() + length > 0xFFFF_FFFFL) {
+        protocolError("window update overflows the window of stream " + streamId);
+        return;
+      }
+      s.addSendWindow(length);
+    }
+    if ((flags & Frame.FLAG_FIN) != 0) {
+      s.receiveFin();
+    }
+  }
+
+  private void onPing(int flags, int streamId, long opaque) {
+    if (streamId != 0) {
+      protocolError("ping on stream " + streamId);
+      return;
+    }
+    if ((flags & Frame.FLAG_SYN) != 0) {
+      sendFrame(Frame.TYPE_PING, Frame.FLAG_ACK, 0, opaque, null);
+    } else if ((flags & Frame.FLAG_ACK) != 0) {
+      PendingPing p = pings.remove((int) opaque);
+      if (p != null) {
+        p.promise().tryComplete(System.nanoTime() - p.start());
+      }
+    }
+  }
+
+  private void onGoAway(int streamId, long code) {
+    if (streamId != 0) {
+      protocolError("go-away on stream " + streamId);
+      return;
+    }
+    goAwayReceived = true;
+    Handler<MuxErrorCode> h = goAwayHandler;
+    if (h != null) {
+      h.handle(MuxErrorCode.of(code));
+    }
+  }
+
+  private void protocolError(String why) {
+    if (closed) {
+      return;
+    }
+    log.atWarn().addKeyValue("code", "BRW-202").addKeyValue("peer", transport.remoteAddress())
+        .addKeyValue("reason", why).log("mux protocol error, closing session");
+    sendFrame(Frame.TYPE_GO_AWAY, 0, 0, MuxErrorCode.PROTOCOL_ERROR.value(), null);
+    goAwaySent = true;
+    terminate(new MuxException(MuxErrorCode.PROTOCOL_ERROR, why));
+  }
+
+  // ---------------------------------------------------------------- encoding
+
+  Future<Void> sendData(MuxStream s, int flags, Buffer payload) {
+    return sendFrame(Frame.TYPE_DATA, flags, s.id(), payload == null ? 0 : payload.length(), payload);
+  }
+
+  void sendWindowUpdate(MuxStream s, int delta) {
+    sendFrame(Frame.TYPE_WINDOW_UPDATE, s.flagsForNextFrame(), s.id(), delta, null);
+  }
+
+  void sendReset(MuxStream s, MuxErrorCode code) {
+    sendFrame(Frame.TYPE_WINDOW_UPDATE, s.flagsForNextFrame() | Frame.FLAG_RST, s.id(), code.value(), null);
+  }
+
+  private Future<Void> sendFrame(int type, int flags, int streamId, long length, Buffer payload) {
+    if (closed) {
+      return context.failedFuture(new MuxException(MuxErrorCode.SESSION_CLOSED, "session is closed"));
+    }
+    ByteBuf head = Frame.header(type, flags, streamId, length);
+    ByteBuf frame = payload == null || payload.length() == 0 ? head
+        : Unpooled.wrappedBuffer(head, ((BufferInternal) payload).getByteBuf());
+    Future<Void> f = transport.write(BufferInternal.buffer(frame));
+    if (!transportFull && transport.writeQueueFull()) {
+      transportFull = true;
+    }
+    return f;
+  }
+
+  private void onTransportDrain() {
+    transportFull = false;
+    for (MuxStream s : new ArrayList<>(streams.values())) {
+      if (transportFull) {
+        break;
+      }
+      s.onTransportDrained();
+    }
+  }
+
+  // ---------------------------------------------------------------- ping, go-away, close
+
+  /** Sends a ping; the future holds the round trip in nanoseconds, or fails after the ping timeout. */
+  public Future<Long> ping() {
+    Promise<Long> p = context.promise();
+    onContext(() -> {
+      if (closed) {
+        p.fail(new MuxException(MuxErrorCode.SESSION_CLOSED, "session is closed"));
+        return;
+      }
+      int id = nextPingId++;
+      pings.put(id, new PendingPing(System.nanoTime(), p));
+      sendFrame(Frame.TYPE_PING, Frame.FLAG_SYN, 0, id & 0xFFFF_FFFFL, null);
+      context.owner().setTimer(options.getPingTimeout(), t -> {
+        if (pings.remove(id) != null) {
+          p.tryFail(new MuxException(MuxErrorCode.SESSION_CLOSED, "ping unanswered after " + options.getPingTimeout() + " ms"));
+        }
+      });
+    });
+    return p.future();
+  }
+
+  private record PendingPing(long start, Promise<Long> promise) {
+  }
+
+  private void keepAlive() {
+    if (closed) {
+      return;
+    }
+    ping().onFailure(err -> {
+      log.atWarn().addKeyValue("code", "BRW-208").addKeyValue("peer", transport.remoteAddress())
+          .log("keep-alive ping unanswered, closing session");
+      terminate(err);
+    });
+  }
+
+  /** Tells the peer to open no more streams; existing ones go on. */
+  public void goAway(MuxErrorCode code) {
+    onContext(() -> {
+      if (!goAwaySent && !closed) {
+        goAwaySent = true;
+        sendFrame(Frame.TYPE_GO_AWAY, 0, 0, code.value(), null);
+      }
+    });
+  }
+
+  /** Closes the transport; every open stream is reset with {@link MuxErrorCode#SESSION_CLOSED}. */
+  public Future<Void> close() {
+    onContext(() -> {
+      if (!closed) {
+        if (!goAwaySent) {
+          goAwaySent = true;
+          sendFrame(Frame.TYPE_GO_AWAY, 0, 0, MuxErrorCode.NORMAL.value(), null);
+        }
+        terminate(null);
+      }
+    });
+    return closedPromise.future();
+  }
+
+  private void onTransportClosed(Throwable err) {
+    if (!closed) {
+      terminate(err);
+    }
+  }
+
+  private void terminate(Throwable cause) {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    closeCause = cause;
+    if (keepAliveTimer >= 0) {
+      context.owner().cancelTimer(keepAliveTimer);
+    }
+    for (MuxStream s : new ArrayList<>(streams.values())) {
+      s.onReset(MuxErrorCode.SESSION_CLOSED, true);
+    }
+    streams.clear();
+    for (PendingPing p : pings.values()) {
+      p.promise().tryFail(new MuxException(MuxErrorCode.SESSION_CLOSED, "session closed"));
+    }
+    pings.clear();
+    transport.close();
+    Handler<Throwable> h = closeHandler;
+    if (h != null) {
+      h.handle(cause);
+    }
+    closedPromise.tryComplete();
+  }
+
+  /** @return why the session closed, or null while open or after a clean close */
+  public Throwable closeCause() {
+    return closeCause;
+  }
+
+  void removeStream(MuxStream s) {
+    streams.remove(s.id());
+  }
+
+  private void onContext(Runnable r) {
+    if (context.isRunningOnContext()) {
+      r.run();
+    } else {
+      context.runOnContext(v -> r.run());
+    }
+  }
+}

@@ -1,0 +1,455 @@
+package burrow.mux;
+
+import io.vertx.core.Context;
+import io.vertx.core.internal.ContextInternal;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.streams.ReadStream;
+import io.vertx.core.streams.WriteStream;
+import java.util.ArrayDeque;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One yamux stream: a {@link ReadStream} and a {@link WriteStream} of buffers, so {@code pipeTo} works with
+ * backpressure in both directions.
+ *
+ * <p>Receive side: bytes the peer sends are held in a queue that never exceeds the receive window, because the
+ * peer may not send past it. Credit goes back to the peer (WINDOW_UPDATE) only for bytes handed to the
+ * {@link #handler}, so a paused stream stops its peer's writer and nothing else.
+ *
+ * <p>Send side: bytes go out in frames of at most {@code maxFrameSize} while the peer's window allows; the rest
+ * wait in a queue and {@link #writeQueueFull()} is true until the peer grants credit.
+ *
+ * <p>Threading: the stream belongs to its session's context and calls every handler there. Its public methods may
+ * be called from any thread; off the context they hop onto it.
+ */
+public final class MuxStream implements ReadStream<Buffer>, WriteStream<Buffer> {
+  private static final Buffer END = Buffer.buffer(0);
+
+  private final MuxSession session;
+  private final int id;
+  private final ContextInternal context;
+
+  // receive side
+  private final ArrayDeque<Buffer> inbound = new ArrayDeque<>();
+  private long demand = Long.MAX_VALUE;
+  private int recvWindow;
+  private int unacked;          // bytes handed to the handler that the peer has not yet been credited for
+  private boolean remoteClosed; // FIN received (END queued)
+  private boolean delivering;
+
+  // send side
+  private long sendWindow;
+  private final ArrayDeque<Buffer> outbound = new ArrayDeque<>();
+  private final ArrayDeque<Promise<Void>> outboundPromises = new ArrayDeque<>();
+  private long queuedBytes;
+  private final AtomicLong crossThreadBytes = new AtomicLong();
+  private volatile boolean full;
+  private boolean finQueued;
+  private boolean localClosed;    // FIN sent
+  private boolean synPending;     // we opened it and have not sent a frame yet
+  private boolean ackPending;     // the peer opened it and we have not acknowledged yet
+  private volatile boolean reset;
+  private MuxErrorCode resetCode;
+
+  private Handler<Buffer> handler;
+  private Handler<Void> endHandler;
+  private Handler<Throwable> exceptionHandler;
+  private Handler<Void> drainHandler;
+  private Handler<MuxErrorCode> resetHandler;
+  private Handler<Void> closeHandler;
+  private boolean closedNotified;
+  private Object attachment;
+
+  MuxStream(MuxSession session, int id, boolean locallyOpened, int initialWindow) {
+    this.session = session;
+    this.id = id;
+    this.context = (ContextInternal) session.context();
+    this.recvWindow = initialWindow;
+    this.sendWindow = initialWindow;
+    this.synPending = locallyOpened;
+  }
+
+  public int id() {
+    return id;
+  }
+
+  public MuxSession session() {
+    return session;
+  }
+
+  /** A slot for the owner's per-stream state (e.g. the tunnel it serves). */
+  public Object attachment() {
+    return attachment;
+  }
+
+  public MuxStream attachment(Object attachment) {
+    this.attachment = attachment;
+    return this;
+  }
+
+  public boolean isReset() {
+    return reset;
+  }
+
+  /** @return why the stream was reset, or null */
+  public MuxErrorCode resetCode() {
+    return resetCode;
+  }
+
+  /** Bytes waiting in the receive queue; never more than the initial window. */
+  public long inboundQueuedBytes() {
+    long n = 0;
+    for (Buffer b : inbound) {
+      n += b.length();
+    }
+    return n;
+  }
+
+  /** Bytes the peer still lets us send. */
+  public long sendWindow() {
+    return sendWindow;
+  }
+
+  // ---------------------------------------------------------------- ReadStream
+
+  @Override
+  public MuxStream handler(Handler<Buffer> handler) {
+    this.handler = handler;
+    if (handler != null) {
+      onContext(this::drainInbound);
+    }
+    return this;
+  }
+
+  @Override
+  public MuxStream exceptionHandler(Handler<Throwable> handler) {
+    this.exceptionHandler = handler;
+    return this;
+  }
+
+  @Override
+  public MuxStream endHandler(Handler<Void> endHandler) {
+    this.endHandler = endHandler;
+    return this;
+  }
+
+  /** Called when the peer or this side resets the stream, with the code. */
+  public MuxStream resetHandler(Handler<MuxErrorCode> handler) {
+    this.resetHandler = handler;
+    return this;
+  }
+
+  /** Called once when the stream is gone from the session: both sides closed, or reset. */
+  public MuxStream closeHandler(Handler<Void> handler) {
+    this.closeHandler = handler;
+    return this;
+  }
+
+  @Override
+  public MuxStream pause() {
+    onContext(() -> demand = 0);
+    return this;
+  }
+
+  @Override
+  public MuxStream resume() {
+    return fetch(Long.MAX_VALUE);
+  }
+
+  @Override
+  public MuxStream fetch(long amount) {
+    onContext(() -> {
+      demand += amount;
+      if (demand < 0) {
+        demand = Long.MAX_VALUE;
+      }
+      drainInbound();
+    });
+    return this;
+  }
+
+  /** Payload of a DATA frame for this stream, called by the session on its context. */
+  void receive(Buffer data) {
+    if (reset || remoteClosed) {
+      return;
+    }
+    inbound.add(data);
+    drainInbound();
+  }
+
+  /** Called by the session when a DATA frame header announces {@code length} bytes; false if past the window. */
+  boolean reserveReceive(long length) {
+    if (length > recvWindow) {
+      return false;
+    }
+    recvWindow -= (int) length;
+    return true;
+  }
+
+  void receiveFin() {
+    if (remoteClosed || reset) {
+      return;
+    }
+    remoteClosed = true;
+    inbound.add(END);
+    drainInbound();
+  }
+
+  private void drainInbound() {
+    if (delivering) {
+      return;
+    }
+    delivering = true;
+    try {
+      while (demand > 0 && !inbound.isEmpty() && !reset) {
+        Buffer b = inbound.poll();
+        if (b == END) {
+          Handler<Void> h = endHandler;
+          if (h != null) {
+            h.handle(null);
+          }
+          maybeClosed();
+          return;
+        }
+        if (handler == null) {
+          inbound.addFirst(b);
+          return;
+        }
+        if (demand != Long.MAX_VALUE) {
+          demand--;
+        }
+        credit(b.length());
+        handler.handle(b);
+      }
+    } finally {
+      delivering = false;
+    }
+  }
+
+  private void credit(int n) {
+    unacked += n;
+    if (unacked >= session.windowUpdateThreshold() && !remoteClosed) {
+      int delta = unacked;
+      unacked = 0;
+      recvWindow += delta;
+      session.sendWindowUpdate(this, delta);
+    }
+  }
+
+  // ---------------------------------------------------------------- WriteStream
+
+  @Override
+  public Future<Void> write(Buffer data) {
+    Promise<Void> promise = context.promise();
+    if (context.isRunningOnContext()) {
+      doWrite(data, promise);
+    } else {
+      long n = crossThreadBytes.addAndGet(data.length());
+      if (n >= session.windowUpdateThreshold()) {
+        full = true;
+      }
+      context.runOnContext(v -> {
+        crossThreadBytes.addAndGet(-data.length());
+        doWrite(data, promise);
+      });
+    }
+    return promise.future();
+  }
+
+  private void doWrite(Buffer data, Promise<Void> promise) {
+    if (reset || finQueued) {
+      promise.fail(new MuxException(resetCode == null ? MuxErrorCode.SESSION_CLOSED : resetCode,
+          "stream " + id + (reset ? " was reset" : " is closed for writing")));
+      return;
+    }
+    outbound.add(data);
+    outboundPromises.add(promise);
+    queuedBytes += data.length();
+    flushOutbound();
+  }
+
+  @Override
+  public Future<Void> end() {
+    Promise<Void> promise = context.promise();
+    onContext(() -> {
+      if (reset) {
+        promise.fail(new MuxException(resetCode, "stream " + id + " was reset"));
+        return;
+      }
+      if (finQueued) {
+        promise.complete();
+        return;
+      }
+      finQueued = true;
+      outbound.add(END);
+      outboundPromises.add(promise);
+      flushOutbound();
+    });
+    return promise.future();
+  }
+
+  @Override
+  public MuxStream setWriteQueueMaxSize(int maxSize) {
+    // The peer's window is the bound; a caller cannot widen it.
+    return this;
+  }
+
+  @Override
+  public boolean writeQueueFull() {
+    return full || crossThreadBytes.get() >= session.windowUpdateThreshold();
+  }
+
+  @Override
+  public MuxStream drainHandler(Handler<Void> handler) {
+    this.drainHandler = handler;
+    return this;
+  }
+
+  /** Sends what the window allows. Called on writes, on WINDOW_UPDATE and when the transport drains. */
+  void flushOutbound() {
+    while (!outbound.isEmpty() && !reset) {
+      Buffer head = outbound.peek();
+      if (head == END) {
+        outbound.poll();
+        Promise<Void> p = outboundPromises.poll();
+        localClosed = true;
+        session.sendData(this, flagsForNextFrame() | Frame.FLAG_FIN, null).onComplete(p);
+        maybeClosed();
+        break;
+      }
+      if (sendWindow <= 0 || session.transportFull()) {
+        break;
+      }
+      int maxFrame = session.options().getMaxFrameSize();
+      int n = (int) Math.min(Math.min(head.length(), maxFrame), sendWindow);
+      Buffer chunk;
+      if (n == head.length()) {
+        outbound.poll();
+        chunk = head;
+      } else {
+        chunk = head.slice(0, n);
+        outbound.poll();
+        outbound.addFirst(head.slice(n, head.length()));
+      }
+      sendWindow -= n;
+      queuedBytes -= n;
+      Future<Void> f = session.sendData(this, flagsForNextFrame(), chunk);
+      if (chunk == head) {
+        Promise<Void> p = outboundPromises.poll();
+        f.onComplete(p);
+      }
+    }
+    updateFull();
+  }
+
+  private void updateFull() {
+    boolean wasFull = full;
+    full = queuedBytes > 0 || sendWindow <= 0 || session.transportFull();
+    if (wasFull && !full && !reset) {
+      Handler<Void> h = drainHandler;
+      if (h != null) {
+        h.handle(null);
+      }
+    }
+  }
+
+  void onTransportDrained() {
+    flushOutbound();
+  }
+
+  int flagsForNextFrame() {
+    int flags = 0;
+    if (synPending) {
+      flags |= Frame.FLAG_SYN;
+      synPending = false;
+    }
+    if (ackPending) {
+      flags |= Frame.FLAG_ACK;
+      ackPending = false;
+    }
+    return flags;
+  }
+
+  void markAckPending() {
+    ackPending = true;
+  }
+
+  void addSendWindow(long delta) {
+    sendWindow += delta;
+    flushOutbound();
+  }
+
+  // ---------------------------------------------------------------- reset and close
+
+  /** Aborts the stream in both directions and tells the peer why (RST). */
+  public void reset(MuxErrorCode code) {
+    onContext(() -> {
+      if (reset || (localClosed && remoteClosed)) {
+        return;
+      }
+      session.sendReset(this, code);
+      onReset(code, false);
+    });
+  }
+
+  /** The peer reset the stream, or the session went away; fails pending writes and notifies handlers. */
+  void onReset(MuxErrorCode code, boolean byPeer) {
+    if (reset) {
+      return;
+    }
+    reset = true;
+    resetCode = code;
+    inbound.clear();
+    MuxException err = new MuxException(code, "stream " + id + " reset" + (byPeer ? " by peer" : "") + ": " + code);
+    outbound.clear();
+    Promise<Void> p;
+    while ((p = outboundPromises.poll()) != null) {
+      p.tryFail(err);
+    }
+    queuedBytes = 0;
+    full = true;
+    Handler<MuxErrorCode> rh = resetHandler;
+    if (rh != null) {
+      rh.handle(code);
+    }
+    Handler<Throwable> eh = exceptionHandler;
+    if (eh != null && byPeer) {
+      eh.handle(err);
+    }
+    notifyClosed();
+  }
+
+  private void maybeClosed() {
+    if (localClosed && remoteClosed && inbound.isEmpty()) {
+      notifyClosed();
+    }
+  }
+
+  private void notifyClosed() {
+    if (closedNotified) {
+      return;
+    }
+    closedNotified = true;
+    session.removeStream(this);
+    Handler<Void> h = closeHandler;
+    if (h != null) {
+      h.handle(null);
+    }
+  }
+
+  private void onContext(Runnable r) {
+    if (context.isRunningOnContext()) {
+      r.run();
+    } else {
+      context.runOnContext(v -> r.run());
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "MuxStream[" + id + "]";
+  }
+}
