@@ -1,0 +1,142 @@
+package burrow.edge.front;
+
+import burrow.edge.route.Binding;
+import burrow.edge.route.RouteTable;
+import burrow.error.BurrowException;
+import burrow.error.ErrorCode;
+import burrow.mux.MuxErrorCode;
+import burrow.mux.MuxStream;
+import burrow.proto.Heads;
+import burrow.proto.HttpHead;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.HostAndPort;
+import java.util.Locale;
+
+/**
+ * Public HTTP and HTTPS requests: route by host, admit (basic auth), open one mux stream per exchange, send the
+ * parsed request head and stream the body; then write the agent's response head and stream its body back.
+ * Upgrades (WebSocket) become raw byte pipes after the 101.
+ */
+public final class HttpFrontend implements Handler<HttpServerRequest> {
+  private final RouteTable routes;
+  private final String scheme;
+
+  public HttpFrontend(RouteTable routes, String scheme) {
+    this.routes = routes;
+    this.scheme = scheme;
+  }
+
+  @Override
+  public void handle(HttpServerRequest req) {
+    req.pause();                                            // read nothing until we know where it goes
+    HostAndPort authority = req.authority();
+    String host = authority == null ? null : authority.host().toLowerCase(Locale.ROOT);
+    Binding b = host == null ? null : routes.lookup(host);
+    if (b == null || !(scheme.equals("https") ? b.spec().wantsHttps() : b.spec().wantsHttp())) {
+      String shown = host == null ? "(no Host header)" : host;
+      ErrorPages.send(req, new BurrowException(ErrorCode.TUNNEL_NOT_FOUND, "tunnel " + shown
+          + " not found. Start it with: burrow http -subdomain=" + label(shown, routes.domain()) + " 8080"));
+      return;
+    }
+    if (b.auth() != null && !b.auth().check(req.getHeader(HttpHeaders.AUTHORIZATION))) {
+      ErrorPages.send(req, new BurrowException(ErrorCode.AUTH_REQUIRED, "this tunnel requires a user name and password"));
+      return;
+    }
+    b.session().openStream()
+        .compose(stream -> exchange(req, b, authority, stream))
+        .onFailure(err -> ErrorPages.send(req, err));
+  }
+
+  private Future<Void> exchange(HttpServerRequest req, Binding b, HostAndPort authority, MuxStream stream) {
+    String upgrade = isUpgrade(req) ? req.getHeader(HttpHeaders.UPGRADE) : null;
+    String client = req.remoteAddress().hostAddress();
+    JsonObject head = HttpHead.request(b.spec().id(), client + ":" + req.remoteAddress().port(), scheme,
+        req.method().name(), req.uri(), authority.toString(), req.headers(), upgrade);
+    String xff = req.getHeader("X-Forwarded-For");
+    head.getJsonArray("h").add("X-Forwarded-For").add(xff == null ? client : xff + ", " + client)
+        .add("X-Forwarded-Proto").add(scheme);
+    if (xff != null) {
+      removeHeader(head, "X-Forwarded-For", 1);
+    }
+    HttpServerResponse resp = req.response();
+    resp.closeHandler(v -> stream.reset(MuxErrorCode.CANCEL));
+    stream.write(Heads.encode(head));
+    if (upgrade == null) {
+      req.pipe().endOnFailure(false).to(stream).onFailure(err -> stream.reset(MuxErrorCode.CANCEL));
+    }
+    return Heads.readOne(stream).compose(read -> respond(req, stream, read, upgrade != null));
+  }
+
+  private Future<Void> respond(HttpServerRequest req, MuxStream stream, Heads.Read read, boolean upgrade) {
+    JsonObject h = read.head();
+    String error = h.getString("e");
+    if (error != null) {
+      stream.reset(MuxErrorCode.CANCEL);
+      return Future.failedFuture(new BurrowException(ErrorCode.fromCode(error), h.getString("msg", "agent error")));
+    }
+    int status = h.getInteger("s", 502);
+    HttpServerResponse resp = req.response();
+    resp.setStatusCode(status);
+    if (h.getString("r") != null && req.version() != HttpVersion.HTTP_2) {
+      resp.setStatusMessage(h.getString("r"));
+    }
+    HttpHead.copyHeaders(h, resp.headers());
+    if (upgrade && status == 101) {
+      return req.toNetSocket().map(socket -> {
+        if (read.rest() != null) {
+          socket.write(read.rest());
+        }
+        socket.pipe().endOnFailure(false).to(stream).onFailure(err -> stream.reset(MuxErrorCode.CANCEL));
+        stream.pipe().endOnFailure(false).to(socket).onFailure(err -> socket.close());
+        return null;
+      });
+    }
+    if (upgrade) {
+      // The local service declined the upgrade: the request had no body we kept back, so end our side.
+      stream.end();
+    }
+    boolean bodyless = req.method() == HttpMethod.HEAD || status == 204 || status == 304;
+    if (!bodyless && !resp.headers().contains(HttpHeaders.CONTENT_LENGTH) && req.version() == HttpVersion.HTTP_1_1) {
+      resp.setChunked(true);
+    }
+    if (read.rest() != null) {
+      resp.write(read.rest());
+    }
+    stream.pipe().endOnFailure(false).to(resp).onFailure(err -> resp.reset());
+    return Future.succeededFuture();
+  }
+
+  private static boolean isUpgrade(HttpServerRequest req) {
+    if (req.version() != HttpVersion.HTTP_1_1 || req.getHeader(HttpHeaders.UPGRADE) == null) {
+      return false;
+    }
+    String conn = req.getHeader(HttpHeaders.CONNECTION);
+    return conn != null && conn.toLowerCase(Locale.ROOT).contains("upgrade");
+  }
+
+  private static void removeHeader(JsonObject head, String name, int keepLast) {
+    var h = head.getJsonArray("h");
+    int seen = 0;
+    for (int i = h.size() - 2; i >= 0; i -= 2) {
+      if (name.equalsIgnoreCase(h.getString(i))) {
+        if (seen++ >= keepLast) {
+          h.remove(i + 1);
+          h.remove(i);
+        }
+      }
+    }
+  }
+
+  private static String label(String host, String domain) {
+    return host.endsWith("." + domain) ? host.substring(0, host.length() - domain.length() - 1) : "NAME";
+  }
+
+}

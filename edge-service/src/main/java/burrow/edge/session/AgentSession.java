@@ -1,0 +1,144 @@
+package burrow.edge.session;
+
+import burrow.edge.route.Binding;
+import burrow.edge.route.RouteTable;
+import burrow.error.BurrowException;
+import burrow.error.ErrorCode;
+import burrow.mux.MuxErrorCode;
+import burrow.mux.MuxSession;
+import burrow.mux.MuxStream;
+import burrow.proto.ControlChannel;
+import burrow.proto.ControlMessage;
+import burrow.proto.ControlMessage.Bind;
+import burrow.proto.ControlMessage.BindResult;
+import burrow.proto.ControlMessage.ErrorReply;
+import burrow.proto.ControlMessage.Unbind;
+import burrow.proto.ControlMessage.UnbindResult;
+import burrow.proto.TunnelSpec;
+import io.vertx.core.Future;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One authenticated agent on this node: its mux session, its control channel and the hosts it has bound. Lives on
+ * the context of its control connection.
+ */
+public final class AgentSession {
+  private static final Logger log = LoggerFactory.getLogger(AgentSession.class);
+
+  private final String id;
+  private final String clientId;
+  private final String account;
+  private final MuxSession mux;
+  private final ControlChannel control;
+  private final RouteTable routes;
+  private final UrlFormatter urls;
+  private final Map<String, List<Binding>> tunnels = new LinkedHashMap<>();
+
+  /** Formats the public URLs of a host for this node. */
+  public interface UrlFormatter {
+    List<String> urls(String host, TunnelSpec spec);
+  }
+
+  public AgentSession(String id, String clientId, String account, MuxSession mux, ControlChannel control,
+                      RouteTable routes, UrlFormatter urls) {
+    this.id = id;
+    this.clientId = clientId;
+    this.account = account;
+    this.mux = mux;
+    this.control = control;
+    this.routes = routes;
+    this.urls = urls;
+  }
+
+  public String id() {
+    return id;
+  }
+
+  public String clientId() {
+    return clientId;
+  }
+
+  public String account() {
+    return account;
+  }
+
+  public MuxSession mux() {
+    return mux;
+  }
+
+  /** Opens a data stream to the agent for one public request or connection. */
+  public Future<MuxStream> openStream() {
+    return mux.open();
+  }
+
+  /** Starts serving control messages. Call on the session's context. */
+  public void start() {
+    control.messageHandler(this::onMessage);
+    control.errorHandler(err -> {
+      log.atWarn().addKeyValue("code", err.code().code()).addKeyValue("session", id)
+          .addKeyValue("reason", err.getMessage()).log("bad control message");
+      control.send(ErrorReply.of(err));
+      if (err.code() == ErrorCode.PROTOCOL_ERROR) {
+        mux.goAway(MuxErrorCode.PROTOCOL_ERROR);
+        mux.close();
+      }
+    });
+    mux.closeHandler(err -> onClosed());
+  }
+
+  private void onMessage(ControlMessage msg) {
+    if (msg instanceof Bind bind) {
+      onBind(bind);
+    } else if (msg instanceof Unbind unbind) {
+      release(unbind.tunnelId());
+      control.send(new UnbindResult(unbind.reqId(), unbind.tunnelId(), null));
+    } else if (msg instanceof ErrorReply err) {
+      log.atInfo().addKeyValue("session", id).addKeyValue("code", err.code()).log("agent reported an error");
+    } else {
+      control.send(new ErrorReply(ErrorCode.UNKNOWN_MESSAGE.code(), "unexpected message " + msg.getClass().getSimpleName()));
+    }
+  }
+
+  private void onBind(Bind bind) {
+    TunnelSpec spec = bind.tunnel();
+    try {
+      if (!"http".equals(spec.proto())) {
+        throw new BurrowException(ErrorCode.BAD_BIND, "protocol \"" + spec.proto() + "\" is not served by this edge");
+      }
+      if (tunnels.containsKey(spec.id())) {
+        throw new BurrowException(ErrorCode.BAD_BIND, "tunnel \"" + spec.id() + "\" is already bound in this session");
+      }
+      Binding b = routes.claim(this, spec);
+      tunnels.put(spec.id(), List.of(b));
+      List<String> u = urls.urls(b.host(), spec);
+      log.atInfo().addKeyValue("session", id).addKeyValue("tunnel", spec.id()).addKeyValue("url", String.join(",", u))
+          .log("tunnel bound");
+      control.send(new BindResult(bind.reqId(), spec.id(), u, null));
+    } catch (BurrowException e) {
+      log.atInfo().addKeyValue("session", id).addKeyValue("tunnel", spec.id()).addKeyValue("code", e.code().code())
+          .log("bind refused");
+      control.send(new BindResult(bind.reqId(), spec.id(), null, ErrorReply.of(e)));
+    }
+  }
+
+  private void release(String tunnelId) {
+    List<Binding> bs = tunnels.remove(tunnelId);
+    if (bs != null) {
+      for (Binding b : bs) {
+        routes.release(this, b.host());
+      }
+    }
+  }
+
+  private void onClosed() {
+    for (String t : new ArrayList<>(tunnels.keySet())) {
+      release(t);
+    }
+    log.atInfo().addKeyValue("session", id).log("agent session closed");
+  }
+}
