@@ -29,6 +29,8 @@ public class EdgeOptions {
   private int publicHttpsPort = -1;
   private String certPath;
   private String keyPath;
+  private String caCertPath;
+  private String caKeyPath;
   private String region = "us";
   private int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
   private int maxHeaderSize = DEFAULT_MAX_HEADER_SIZE;
@@ -50,6 +52,8 @@ public class EdgeOptions {
     publicHttpsPort = json.getInteger("publicHttpsPort", publicHttpsPort);
     certPath = json.getString("certPath", certPath);
     keyPath = json.getString("keyPath", keyPath);
+    caCertPath = json.getString("caCertPath", caCertPath);
+    caKeyPath = json.getString("caKeyPath", caKeyPath);
     region = json.getString("region", region);
     instances = json.getInteger("instances", instances);
     maxHeaderSize = json.getInteger("maxHeaderSize", maxHeaderSize);
@@ -65,6 +69,7 @@ public class EdgeOptions {
     return new JsonObject().put("host", host).put("domain", domain).put("httpPort", httpPort)
         .put("httpsPort", httpsPort).put("controlPort", controlPort).put("publicHttpPort", publicHttpPort)
         .put("publicHttpsPort", publicHttpsPort).put("certPath", certPath).put("keyPath", keyPath)
+        .put("caCertPath", caCertPath).put("caKeyPath", caKeyPath)
         .put("region", region).put("instances", instances).put("maxHeaderSize", maxHeaderSize)
         .put("authTimeout", authTimeout).put("nameLease", nameLease).put("openSsl", openSsl).put("mux", mux.toJson());
   }
@@ -92,6 +97,14 @@ public class EdgeOptions {
   public EdgeOptions setCertPath(String certPath) { this.certPath = certPath; return this; }
   public String getKeyPath() { return keyPath; }
   public EdgeOptions setKeyPath(String keyPath) { this.keyPath = keyPath; return this; }
+  /**
+   * A CA (certificate and key, PEM) to mint a certificate per tunnel host with, used when no certificate is given:
+   * the dev edge's way, since clients refuse a {@code *.localhost} wildcard. With neither, a CA is made in memory.
+   */
+  public String getCaCertPath() { return caCertPath; }
+  public EdgeOptions setCaCertPath(String caCertPath) { this.caCertPath = caCertPath; return this; }
+  public String getCaKeyPath() { return caKeyPath; }
+  public EdgeOptions setCaKeyPath(String caKeyPath) { this.caKeyPath = caKeyPath; return this; }
   public String getRegion() { return region; }
   public EdgeOptions setRegion(String region) { this.region = region; return this; }
   /** Event-loop verticle instances serving the public listeners; default: one per core. */

@@ -18,7 +18,9 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.OpenSSLEngineOptions;
+import io.vertx.core.net.KeyCertOptions;
 import io.vertx.core.net.PemKeyCertOptions;
+import burrow.tls.MintingKeyCertOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -42,7 +44,7 @@ public final class EdgeServer {
   private volatile int httpPort = -1;
   private volatile int httpsPort = -1;
   private volatile int controlPort = -1;
-  private PemKeyCertOptions keyCert;
+  private KeyCertOptions keyCert;
   private volatile String generatedCaPem;
 
   public EdgeServer(Vertx vertx, EdgeOptions options, Authenticator authenticator) {
@@ -96,7 +98,7 @@ public final class EdgeServer {
         .recover(err -> close().transform(ar -> Future.failedFuture(err)));
   }
 
-  private PemKeyCertOptions loadKeyCert() throws Exception {
+  private KeyCertOptions loadKeyCert() throws Exception {
     if (options.getCertPath() != null) {
       for (String p : List.of(options.getCertPath(), options.getKeyPath() == null ? "" : options.getKeyPath())) {
         if (p.isEmpty() || !Files.isReadable(Path.of(p))) {
@@ -107,10 +109,13 @@ public final class EdgeServer {
       DevCertificates.readPrivateKey(Files.readString(Path.of(options.getKeyPath())));
       return new PemKeyCertOptions().setCertPath(options.getCertPath()).setKeyPath(options.getKeyPath());
     }
+    if (options.getCaCertPath() != null) {
+      return MintingKeyCertOptions.fromPem(Files.readString(Path.of(options.getCaCertPath())),
+          Files.readString(Path.of(options.getCaKeyPath())), options.getDomain());
+    }
     DevCertificates.Pems pems = DevCertificates.generate(options.getDomain(), List.of("127.0.0.1"));
     generatedCaPem = pems.caCert();
-    return new PemKeyCertOptions().setCertValue(io.vertx.core.buffer.Buffer.buffer(pems.cert()))
-        .setKeyValue(io.vertx.core.buffer.Buffer.buffer(pems.key()));
+    return MintingKeyCertOptions.fromPem(pems.caCert(), pems.caKey(), options.getDomain());
   }
 
   private boolean openSsl() {

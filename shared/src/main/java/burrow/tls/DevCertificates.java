@@ -41,11 +41,11 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  */
 public final class DevCertificates {
   /** The files written by {@link #ensure}: the CA certificate, the server certificate (chain) and its key. */
-  public record Files3(Path caCert, Path cert, Path key) {
+  public record Files3(Path caCert, Path cert, Path key, Path caKey) {
   }
 
-  /** PEM text of a CA, a server certificate signed by it and the server key. */
-  public record Pems(String caCert, String cert, String key) {
+  /** PEM text of a CA (and its key), a server certificate signed by it and the server key. */
+  public record Pems(String caCert, String cert, String key, String caKey) {
   }
 
   private DevCertificates() {
@@ -59,10 +59,11 @@ public final class DevCertificates {
     Path ca = dir.resolve("ca.pem");
     Path cert = dir.resolve("edge.pem");
     Path key = dir.resolve("edge-key.pem");
+    Path caKey = dir.resolve("ca-key.pem");
     Path marker = dir.resolve("domain");
-    if (Files.exists(ca) && Files.exists(cert) && Files.exists(key) && Files.exists(marker)
+    if (Files.exists(ca) && Files.exists(cert) && Files.exists(key) && Files.exists(caKey) && Files.exists(marker)
         && Files.readString(marker).trim().equals(domain)) {
-      return new Files3(ca, cert, key);
+      return new Files3(ca, cert, key, caKey);
     }
     Files.createDirectories(dir);
     Pems pems = generate(domain, List.of("127.0.0.1"));
@@ -70,17 +71,20 @@ public final class DevCertificates {
     Files.writeString(tmp.resolve("ca.pem"), pems.caCert());
     Files.writeString(tmp.resolve("edge.pem"), pems.cert());
     Files.writeString(tmp.resolve("edge-key.pem"), pems.key());
+    Files.writeString(tmp.resolve("ca-key.pem"), pems.caKey());
     try {
       Files.setPosixFilePermissions(tmp.resolve("edge-key.pem"), PosixFilePermissions.fromString("rw-------"));
+      Files.setPosixFilePermissions(tmp.resolve("ca-key.pem"), PosixFilePermissions.fromString("rw-------"));
     } catch (UnsupportedOperationException ignored) {
       // not a POSIX file system
     }
+    Files.move(tmp.resolve("ca-key.pem"), caKey, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     Files.move(tmp.resolve("ca.pem"), ca, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     Files.move(tmp.resolve("edge.pem"), cert, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     Files.move(tmp.resolve("edge-key.pem"), key, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     Files.writeString(marker, domain);
     Files.deleteIfExists(tmp);
-    return new Files3(ca, cert, key);
+    return new Files3(ca, cert, key, caKey);
   }
 
   /** A fresh CA and a certificate for {@code domain}, {@code *.domain} and the given IP addresses. */
@@ -112,13 +116,40 @@ public final class DevCertificates {
       b.addExtension(Extension.extendedKeyUsage, false,
           new ExtendedKeyUsage(new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth}));
       X509Certificate cert = sign(b, caKeys.getPrivate());
-      return new Pems(pem(caCert), pem(cert) + pem(caCert), pem(keys.getPrivate()));
+      return new Pems(pem(caCert), pem(cert) + pem(caCert), pem(keys.getPrivate()), pem(caKeys.getPrivate()));
     } catch (Exception e) {
       throw new IllegalStateException("cannot generate certificates", e);
     }
   }
 
 
+
+  /** A certificate and key for exactly {@code names}, signed by a CA; used to mint per-host certificates. */
+  public static java.security.KeyStore mint(X509Certificate caCert, PrivateKey caKey, List<String> names,
+                                            char[] password) {
+    try {
+      KeyPair keys = ecKeyPair();
+      Instant now = Instant.now();
+      JcaX509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(
+          org.bouncycastle.asn1.x500.X500Name.getInstance(caCert.getSubjectX500Principal().getEncoded()), serial(),
+          Date.from(now.minus(Duration.ofDays(1))), Date.from(now.plus(Duration.ofDays(825))),
+          new X500Name("CN=" + names.get(0)), keys.getPublic());
+      List<GeneralName> gn = new ArrayList<>();
+      for (String n : names) {
+        gn.add(new GeneralName(n.matches("[0-9.]+|.*:.*") ? GeneralName.iPAddress : GeneralName.dNSName, n));
+      }
+      b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(gn.toArray(new GeneralName[0])));
+      b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
+      b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
+      X509Certificate cert = sign(b, caKey);
+      java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
+      ks.load(null, null);
+      ks.setKeyEntry("key", keys.getPrivate(), password, new java.security.cert.Certificate[] {cert, caCert});
+      return ks;
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot mint a certificate for " + names, e);
+    }
+  }
 
   /** Reads the first certificate of a PEM file (to print its subject or check it parses). */
   public static X509Certificate readCertificate(String pem) throws IOException {

@@ -1,0 +1,90 @@
+package burrow.dist;
+
+import burrow.agent.cli.Version;
+import burrow.agent.config.BurrowHome;
+import burrow.edge.EdgeOptions;
+import burrow.edge.EdgeServer;
+import burrow.edge.admit.Authenticator;
+import burrow.error.BurrowException;
+import burrow.error.ErrorCode;
+import burrow.tls.DevCertificates;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code burrow edge}: a standalone edge node. */
+@Command(name = "edge", mixinStandardHelpOptions = true, versionProvider = Version.class,
+    description = "run a standalone edge: public HTTP/HTTPS listeners and the control port agents dial")
+public final class EdgeCommand implements Callable<Integer> {
+  @Spec
+  CommandSpec spec;
+
+  @Option(names = "--host", defaultValue = "127.0.0.1", description = "address to listen on (default ${DEFAULT-VALUE}; 0.0.0.0 for all)")
+  String host;
+  @Option(names = "--domain", defaultValue = "localhost", description = "tunnel domain: tunnels get <name>.<domain> (default ${DEFAULT-VALUE})")
+  String domain;
+  @Option(names = "--http-port", defaultValue = "9080", description = "public HTTP port, -1 for none (default ${DEFAULT-VALUE})")
+  int httpPort;
+  @Option(names = "--https-port", defaultValue = "9443", description = "public HTTPS port, -1 for none (default ${DEFAULT-VALUE})")
+  int httpsPort;
+  @Option(names = "--control-port", defaultValue = "9444", description = "port agents dial (default ${DEFAULT-VALUE})")
+  int controlPort;
+  @Option(names = "--public-http-port", defaultValue = "-1", description = "HTTP port shown in URLs when behind a load balancer")
+  int publicHttpPort;
+  @Option(names = "--public-https-port", defaultValue = "-1", description = "HTTPS port shown in URLs when behind a load balancer")
+  int publicHttpsPort;
+  @Option(names = "--cert", description = "PEM certificate (chain) for the domain and *.domain; generated when absent")
+  String cert;
+  @Option(names = "--key", description = "PEM private key for --cert")
+  String key;
+  @Option(names = "--region", defaultValue = "us", description = "this node's region (default ${DEFAULT-VALUE})")
+  String region;
+  @Option(names = "--instances", defaultValue = "0", description = "event-loop instances per listener (default: one per core)")
+  int instances;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    if ((cert == null) != (key == null)) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), ErrorCode.USAGE.code() + ": give both --cert and --key, or neither");
+    }
+    EdgeOptions o = new EdgeOptions().setHost(host).setDomain(domain).setHttpPort(httpPort).setHttpsPort(httpsPort)
+        .setControlPort(controlPort).setPublicHttpPort(publicHttpPort).setPublicHttpsPort(publicHttpsPort)
+        .setRegion(region);
+    if (instances > 0) {
+      o.setInstances(instances);
+    }
+    if (cert == null) {
+      DevCertificates.Files3 f = DevCertificates.ensure(BurrowHome.dir().resolve("edge").resolve(domain), domain);
+      o.setCaCertPath(f.caCert().toString()).setCaKeyPath(f.caKey().toString());
+      out.println("burrow edge: no --cert given, using a generated certificate; agents trust it with root_cas: " + f.caCert());
+    } else {
+      o.setCertPath(cert).setKeyPath(key);
+    }
+    Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
+    EdgeServer edge = new EdgeServer(vertx, o, Authenticator.acceptAll());
+    try {
+      edge.start().await();
+    } catch (Exception e) {
+      spec.commandLine().getErr().println(BurrowException.of(e, ErrorCode.EDGE_START_FAILED).describe());
+      vertx.close();
+      return 1;
+    }
+    out.printf("burrow edge listening: domain %s, http %d, https %d, control %s:%d%n", domain, edge.httpPort(),
+        edge.httpsPort(), host, edge.controlPort());
+    out.flush();
+    CountDownLatch stop = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      edge.close().eventually(vertx::close).toCompletionStage().toCompletableFuture().join();
+      stop.countDown();
+    }, "burrow-edge-shutdown"));
+    stop.await();
+    return 0;
+  }
+}
