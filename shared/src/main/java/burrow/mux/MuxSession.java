@@ -53,6 +53,7 @@ public final class MuxSession {
   private final Map<Integer, PendingPing> pings = new HashMap<>();
   private int nextPingId = 1;
   private long keepAliveTimer = -1;
+  private boolean keepAliveOutstanding;
   private Throwable closeCause;
   private final Promise<Void> closedPromise;
 
@@ -76,7 +77,7 @@ public final class MuxSession {
     transport.exceptionHandler(err -> onTransportClosed(err));
     transport.drainHandler(v -> onTransportDrain());
     if (options.getKeepAliveInterval() > 0) {
-      keepAliveTimer = context.owner().setPeriodic(options.getKeepAliveInterval(), id -> keepAlive());
+      keepAliveTimer = context.setPeriodic(options.getKeepAliveInterval(), id -> keepAlive());
     }
     return this;
   }
@@ -389,7 +390,7 @@ public final class MuxSession {
       int id = nextPingId++;
       pings.put(id, new PendingPing(System.nanoTime(), p));
       sendFrame(Frame.TYPE_PING, Frame.FLAG_SYN, 0, id & 0xFFFF_FFFFL, null);
-      context.owner().setTimer(options.getPingTimeout(), t -> {
+      context.setTimer(options.getPingTimeout(), t -> {
         if (pings.remove(id) != null) {
           p.tryFail(new MuxException(MuxErrorCode.SESSION_CLOSED, "ping unanswered after " + options.getPingTimeout() + " ms"));
         }
@@ -402,13 +403,19 @@ public final class MuxSession {
   }
 
   private void keepAlive() {
-    if (closed) {
+    // One keep-alive ping at a time: with an interval shorter than the timeout, every tick used to add a ping,
+    // and each failed ping logged BRW-208 again, also after the session had closed.
+    if (closed || keepAliveOutstanding) {
       return;
     }
-    ping().onFailure(err -> {
-      log.atWarn().addKeyValue("code", "BRW-208").addKeyValue("peer", transport.remoteAddress())
-          .log("keep-alive ping unanswered, closing session");
-      terminate(err);
+    keepAliveOutstanding = true;
+    ping().onComplete(ar -> {
+      keepAliveOutstanding = false;
+      if (ar.failed() && !closed) {
+        log.atWarn().addKeyValue("code", "BRW-208").addKeyValue("peer", transport.remoteAddress())
+            .log("keep-alive ping unanswered, closing session");
+        terminate(ar.cause());
+      }
     });
   }
 
