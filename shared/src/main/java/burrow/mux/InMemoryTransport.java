@@ -104,16 +104,21 @@ public final class InMemoryTransport implements MuxTransport {
   }
 
   private void deliverLater(Buffer data, InMemoryTransport from) {
-    context.runOnContext(v -> {
-      try {
-        from.context.runOnContext(w -> from.delivered(data.length()));
-      } catch (RejectedExecutionException e) {
-        // Vert.x is closing and the sender's event loop has already stopped: nobody waits for the credit.
-      }
+    runOn(context, v -> {
+      runOn(from.context, w -> from.delivered(data.length()));
       if (!closed && handler != null) {
         handler.handle(data);
       }
     });
+  }
+
+  /** Schedules on a context, unless Vert.x is closing and that event loop has already stopped. */
+  private static void runOn(ContextInternal ctx, Handler<Void> task) {
+    try {
+      ctx.runOnContext(task);
+    } catch (RejectedExecutionException e) {
+      // nobody is left to receive it
+    }
   }
 
   private void delivered(long n) {
@@ -141,7 +146,7 @@ public final class InMemoryTransport implements MuxTransport {
       if (merge != null) {
         flushMerged();
       }
-      peer.context.runOnContext(v -> peer.onPeerClosed());
+      runOn(peer.context, v -> peer.onPeerClosed());
       if (closeHandler != null) {
         closeHandler.handle(null);
       }
