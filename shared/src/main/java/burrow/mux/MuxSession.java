@@ -34,7 +34,8 @@ public final class MuxSession {
   private final boolean client;
   private final Map<Integer, MuxStream> streams = new HashMap<>();
   private final int windowUpdateThreshold;
-  private int nextStreamId;
+  private int nextStreamId;     // u32 on the wire
+  private boolean idsWrapped;
 
   // decoder state
   private final byte[] header = new byte[Frame.HEADER_SIZE];
@@ -162,7 +163,12 @@ public final class MuxSession {
           "too many streams (" + options.getMaxStreams() + ")"));
     }
     int id = nextStreamId;
+    if (id == 0 || (id == 1 && idsWrapped)) {
+      // All 2^31 ids of our parity are used (yamux ids are u32 and never reused): the caller needs a new session.
+      return context.failedFuture(new MuxException(MuxErrorCode.REFUSED, "stream ids exhausted"));
+    }
     nextStreamId += 2;
+    idsWrapped |= nextStreamId == 1;
     MuxStream s = new MuxStream(this, id, true, options.getInitialWindow());
     streams.put(id, s);
     return context.succeededFuture(s);
@@ -228,7 +234,8 @@ public final class MuxSession {
         protocolError("SYN for stream " + streamId + " which is already open");
         return null;
       }
-      boolean peerParity = client ? (streamId % 2 == 0) : (streamId % 2 == 1);
+      // Ids are u32 on the wire: test the low bit, as an id past 2^31 is negative as a Java int.
+      boolean peerParity = client ? (streamId & 1) == 0 : (streamId & 1) == 1;
       if (!peerParity) {
         protocolError("SYN with a stream id of the wrong parity: " + streamId);
         return null;
