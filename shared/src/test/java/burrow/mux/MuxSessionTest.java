@@ -408,6 +408,70 @@ class MuxSessionTest {
     })));
   }
 
+  @ParameterizedTest
+  @EnumSource(Kind.class)
+  void streamsPastMaxStreamsAreRefused(Kind kind, Vertx vertx, VertxTestContext ctx) {
+    Promise<MuxErrorCode> refused = Promise.promise();
+    MuxPairs.create(vertx, kind, new MuxOptions(), new MuxOptions().setMaxStreams(2), null, s -> { }, s -> s.handler(b -> { }))
+        .compose(p -> compose(p.client().context(), () -> {
+          List<Future<Void>> writes = new ArrayList<>();
+          for (int i = 0; i < 3; i++) {
+            MuxStream s = p.client().open().result();
+            if (i == 2) {
+              s.resetHandler(refused::tryComplete);
+            }
+            writes.add(s.write(Buffer.buffer("x")));
+          }
+          return Future.all(writes);
+        }).compose(v -> refused.future()).compose(code -> streamCounts(p).map(counts -> List.of(code, counts))))
+        .onComplete(ctx.succeeding(res -> ctx.verify(() -> {
+          assertEquals(MuxErrorCode.REFUSED, res.get(0), "the third stream is refused");
+          assertEquals(List.of(2, 2), res.get(1), "two streams stay open on each side");
+          ctx.completeNow();
+        })));
+  }
+
+  @ParameterizedTest
+  @EnumSource(Kind.class)
+  void resetBeforeTheFirstFrameIsNeverSeenByThePeer(Kind kind, Vertx vertx, VertxTestContext ctx) {
+    AtomicInteger accepted = new AtomicInteger();
+    MuxPairs.create(vertx, kind, new MuxOptions(), null, s -> { }, s -> {
+      accepted.incrementAndGet();
+      echo(s);
+    }).compose(p -> compose(p.client().context(), () -> {
+      MuxStream abandoned = p.client().open().result();
+      abandoned.reset(MuxErrorCode.CANCEL);
+      return p.client().open().compose(s -> {
+        Future<Buffer> back = readAll(s);
+        return s.write(Buffer.buffer("hi")).compose(v -> s.end()).compose(v -> back);
+      });
+    }).compose(buf -> call(p.server().context(), () -> List.of(buf.toString(), accepted.get()))))
+        .onComplete(ctx.succeeding(res -> ctx.verify(() -> {
+          assertEquals("hi", res.get(0));
+          assertEquals(1, res.get(1), "the peer's streamHandler never saw the stream that sent nothing");
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  void streamIdsAboveTwoToTheThirtyOneKeepTheirParity(Vertx vertx, VertxTestContext ctx) {
+    // yamux ids are u32: a long-lived peer reaches 0x80000001 and up, which is odd although negative as an int.
+    Promise<Integer> acceptedId = Promise.promise();
+    MuxPairs.create(vertx, Kind.MEMORY, new MuxOptions(), null, s -> { }, s -> acceptedId.tryComplete(s.id()))
+        .compose(p -> {
+          ((InMemoryTransport) p.server().transport()).inject(
+              MuxMalformedInputTest.frame(Frame.TYPE_WINDOW_UPDATE, Frame.FLAG_SYN, 0x8000_0001, 0));
+          return acceptedId.future().compose(id -> call(p.server().context(), () -> {
+            assertFalse(p.server().isClosed(), "no protocol error");
+            return id;
+          }));
+        })
+        .onComplete(ctx.succeeding(id -> ctx.verify(() -> {
+          assertEquals(0x8000_0001, id);
+          ctx.completeNow();
+        })));
+  }
+
   /** Completes when {@code cond} holds on the session's context, polling every 2 ms. */
   static Future<Void> until(Vertx vertx, MuxSession session, java.util.function.BooleanSupplier cond) {
     Promise<Void> p = Promise.promise();
