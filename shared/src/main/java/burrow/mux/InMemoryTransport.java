@@ -6,6 +6,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import java.util.Random;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * Two connected in-memory {@link MuxTransport}s, for tests. Bytes written on one side arrive on the other on that
@@ -36,8 +37,12 @@ public final class InMemoryTransport implements MuxTransport {
    * @param chunking null to deliver each write whole, or a seeded random to split and merge writes
    */
   public static InMemoryTransport[] pair(Context a, Context b, Random chunking) {
-    InMemoryTransport ta = new InMemoryTransport(a, "mem-a", chunking, 1 << 20);
-    InMemoryTransport tb = new InMemoryTransport(b, "mem-b", chunking, 1 << 20);
+    // Each side gets its own generator, drawn from the seeded one, so a seed replays the same cuts on each side
+    // whatever the interleaving of the two event loops.
+    Random ra = chunking == null ? null : new Random(chunking.nextLong());
+    Random rb = chunking == null ? null : new Random(chunking.nextLong());
+    InMemoryTransport ta = new InMemoryTransport(a, "mem-a", ra, 1 << 20);
+    InMemoryTransport tb = new InMemoryTransport(b, "mem-b", rb, 1 << 20);
     ta.peer = tb;
     tb.peer = ta;
     return new InMemoryTransport[] {ta, tb};
@@ -62,7 +67,9 @@ public final class InMemoryTransport implements MuxTransport {
     if (closed) {
       return context.failedFuture("closed");
     }
-    Buffer copy = data.copy();
+    // A growable copy: data.copy() keeps the source's max capacity (12 for a frame header), so merging
+    // the next write into it threw IndexOutOfBoundsException and lost frames.
+    Buffer copy = Buffer.buffer(data.length()).appendBuffer(data);
     inFlight += copy.length();
     if (chunking == null) {
       peer.deliverLater(copy, this);
@@ -97,12 +104,21 @@ public final class InMemoryTransport implements MuxTransport {
   }
 
   private void deliverLater(Buffer data, InMemoryTransport from) {
-    context.runOnContext(v -> {
-      from.context.runOnContext(w -> from.delivered(data.length()));
+    runOn(context, v -> {
+      runOn(from.context, w -> from.delivered(data.length()));
       if (!closed && handler != null) {
         handler.handle(data);
       }
     });
+  }
+
+  /** Schedules on a context, unless Vert.x is closing and that event loop has already stopped. */
+  private static void runOn(ContextInternal ctx, Handler<Void> task) {
+    try {
+      ctx.runOnContext(task);
+    } catch (RejectedExecutionException e) {
+      // nobody is left to receive it
+    }
   }
 
   private void delivered(long n) {
@@ -130,7 +146,7 @@ public final class InMemoryTransport implements MuxTransport {
       if (merge != null) {
         flushMerged();
       }
-      peer.context.runOnContext(v -> peer.onPeerClosed());
+      runOn(peer.context, v -> peer.onPeerClosed());
       if (closeHandler != null) {
         closeHandler.handle(null);
       }

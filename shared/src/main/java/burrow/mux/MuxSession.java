@@ -34,7 +34,8 @@ public final class MuxSession {
   private final boolean client;
   private final Map<Integer, MuxStream> streams = new HashMap<>();
   private final int windowUpdateThreshold;
-  private int nextStreamId;
+  private int nextStreamId;     // u32 on the wire
+  private boolean idsWrapped;
 
   // decoder state
   private final byte[] header = new byte[Frame.HEADER_SIZE];
@@ -53,6 +54,7 @@ public final class MuxSession {
   private final Map<Integer, PendingPing> pings = new HashMap<>();
   private int nextPingId = 1;
   private long keepAliveTimer = -1;
+  private boolean keepAliveOutstanding;
   private Throwable closeCause;
   private final Promise<Void> closedPromise;
 
@@ -76,7 +78,7 @@ public final class MuxSession {
     transport.exceptionHandler(err -> onTransportClosed(err));
     transport.drainHandler(v -> onTransportDrain());
     if (options.getKeepAliveInterval() > 0) {
-      keepAliveTimer = context.owner().setPeriodic(options.getKeepAliveInterval(), id -> keepAlive());
+      keepAliveTimer = context.setPeriodic(options.getKeepAliveInterval(), id -> keepAlive());
     }
     return this;
   }
@@ -161,7 +163,12 @@ public final class MuxSession {
           "too many streams (" + options.getMaxStreams() + ")"));
     }
     int id = nextStreamId;
+    if (id == 0 || (id == 1 && idsWrapped)) {
+      // All 2^31 ids of our parity are used (yamux ids are u32 and never reused): the caller needs a new session.
+      return context.failedFuture(new MuxException(MuxErrorCode.REFUSED, "stream ids exhausted"));
+    }
     nextStreamId += 2;
+    idsWrapped |= nextStreamId == 1;
     MuxStream s = new MuxStream(this, id, true, options.getInitialWindow());
     streams.put(id, s);
     return context.succeededFuture(s);
@@ -227,7 +234,8 @@ public final class MuxSession {
         protocolError("SYN for stream " + streamId + " which is already open");
         return null;
       }
-      boolean peerParity = client ? (streamId % 2 == 0) : (streamId % 2 == 1);
+      // Ids are u32 on the wire: test the low bit, as an id past 2^31 is negative as a Java int.
+      boolean peerParity = client ? (streamId & 1) == 0 : (streamId & 1) == 1;
       if (!peerParity) {
         protocolError("SYN with a stream id of the wrong parity: " + streamId);
         return null;
@@ -389,7 +397,7 @@ public final class MuxSession {
       int id = nextPingId++;
       pings.put(id, new PendingPing(System.nanoTime(), p));
       sendFrame(Frame.TYPE_PING, Frame.FLAG_SYN, 0, id & 0xFFFF_FFFFL, null);
-      context.owner().setTimer(options.getPingTimeout(), t -> {
+      context.setTimer(options.getPingTimeout(), t -> {
         if (pings.remove(id) != null) {
           p.tryFail(new MuxException(MuxErrorCode.SESSION_CLOSED, "ping unanswered after " + options.getPingTimeout() + " ms"));
         }
@@ -402,13 +410,19 @@ public final class MuxSession {
   }
 
   private void keepAlive() {
-    if (closed) {
+    // One keep-alive ping at a time: with an interval shorter than the timeout, every tick used to add a ping,
+    // and each failed ping logged BRW-208 again, also after the session had closed.
+    if (closed || keepAliveOutstanding) {
       return;
     }
-    ping().onFailure(err -> {
-      log.atWarn().addKeyValue("code", "BRW-208").addKeyValue("peer", transport.remoteAddress())
-          .log("keep-alive ping unanswered, closing session");
-      terminate(err);
+    keepAliveOutstanding = true;
+    ping().onComplete(ar -> {
+      keepAliveOutstanding = false;
+      if (ar.failed() && !closed) {
+        log.atWarn().addKeyValue("code", "BRW-208").addKeyValue("peer", transport.remoteAddress())
+            .log("keep-alive ping unanswered, closing session");
+        terminate(ar.cause());
+      }
     });
   }
 

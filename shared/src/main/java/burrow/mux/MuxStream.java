@@ -390,7 +390,10 @@ public final class MuxStream implements ReadStream<Buffer>, WriteStream<Buffer> 
       if (reset || (localClosed && remoteClosed)) {
         return;
       }
-      session.sendReset(this, code);
+      if (!synPending) {
+        // A stream that never sent its SYN is unknown to the peer: an RST would carry SYN and open it there.
+        session.sendReset(this, code);
+      }
       onReset(code, false);
     });
   }
