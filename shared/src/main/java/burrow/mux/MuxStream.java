@@ -54,12 +54,12 @@ public final class MuxStream implements ReadStream<Buffer>, WriteStream<Buffer> 
   private volatile boolean reset;
   private MuxErrorCode resetCode;
 
-  private Handler<Buffer> handler;
-  private Handler<Void> endHandler;
-  private Handler<Throwable> exceptionHandler;
-  private Handler<Void> drainHandler;
-  private Handler<MuxErrorCode> resetHandler;
-  private Handler<Void> closeHandler;
+  private volatile Handler<Buffer> handler;
+  private volatile Handler<Void> endHandler;
+  private volatile Handler<Throwable> exceptionHandler;
+  private volatile Handler<Void> drainHandler;
+  private volatile Handler<MuxErrorCode> resetHandler;
+  private volatile Handler<Void> closeHandler;
   private boolean closedNotified;
   private Object attachment;
 
