@@ -77,7 +77,7 @@ public final class Hostnames {
     int dot;
     while ((dot = rest.indexOf('.')) >= 0) {
       rest = rest.substring(dot + 1);
-      if (!rest.isEmpty()) {
+      if (!rest.isEmpty() && !("*." + rest).equals(host)) {
         out.add("*." + rest);
       }
     }

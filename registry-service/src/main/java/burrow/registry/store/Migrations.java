@@ -75,8 +75,9 @@ public final class Migrations {
         }
         String script = SCRIPTS.get(i);
         try (Statement st = conn.createStatement()) {
-          for (String sql : read(script).split(";")) {
-            String stmt = stripComments(sql);
+          // comments go first: they may contain ';'
+          for (String sql : stripComments(read(script)).split(";")) {
+            String stmt = sql.trim();
             if (!stmt.isBlank()) {
               st.execute(stmt);
             }
