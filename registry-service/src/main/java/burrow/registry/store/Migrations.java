@@ -29,21 +29,26 @@ public final class Migrations {
 
   private Migrations() { }
 
-  /** Brings the schema up to date; safe to call concurrently from several members. */
+  /**
+   * Brings the schema up to date; safe to call concurrently. Within one JVM the stores of all maps take
+   * turns; across members, a statement that lost a race (PostgreSQL's concurrent CREATE TABLE IF NOT
+   * EXISTS can fail on its catalog) is retried after the winner's work is visible.
+   */
   public static void migrate(Connection conn) throws SQLException {
-    try (Statement st = conn.createStatement()) {
-      st.execute("CREATE TABLE IF NOT EXISTS schema_version (version INT PRIMARY KEY, script VARCHAR(255) NOT NULL,"
-          + " applied_at TIMESTAMP NOT NULL)");
-    }
-    for (int attempt = 0; ; attempt++) {
-      try {
-        applyMissing(conn);
-        return;
-      } catch (SQLException e) {
-        if (attempt >= 2) {
-          throw e;
+    synchronized (Migrations.class) {
+      for (int attempt = 0; ; attempt++) {
+        try {
+          try (Statement st = conn.createStatement()) {
+            st.execute("CREATE TABLE IF NOT EXISTS schema_version (version INT PRIMARY KEY,"
+                + " script VARCHAR(255) NOT NULL, applied_at TIMESTAMP NOT NULL)");
+          }
+          applyMissing(conn);
+          return;
+        } catch (SQLException e) {
+          if (attempt >= 4) {
+            throw e;
+          }
         }
-        // another member applied the same version at the same time: look again
       }
     }
   }
