@@ -151,7 +151,7 @@ class RegistryApiTest {
     assertThat(code(registry.addWhitelist(a.id(), "198.51.100.9/24", "same block"))).isEqualTo(ErrorCode.REG_CONFLICT);
     assertThat(code(registry.addWhitelist(a.id(), "198.51.100.0/33", ""))).isEqualTo(ErrorCode.REG_VALIDATION);
     // the listener updates this member's snapshot asynchronously: poll with a deadline
-    Poll.until(() -> !registry.allowsNow(a.id(), "203.0.113.1"));
+    Poll.until(() -> !registry.allowsNow(a.id(), "203.0.113.1") && registry.allowsNow(a.id(), "2001:db8:0:1::5"));
     assertThat(await(registry.isAllowed(a.id(), "198.51.100.7"))).isTrue();
     assertThat(await(registry.isAllowed(a.id(), "2001:db8:0:1::5"))).isTrue();
     assertThat(await(registry.isAllowed(a.id(), "2001:db9::5"))).isFalse();
