@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 /** The one launcher: agent commands, {@code edge}, and the embedded dev edge when no server is configured. */
 @Command(name = "burrow", mixinStandardHelpOptions = true, versionProvider = Version.class,
     description = "burrow: expose a local server to the internet, self-hosted, the ngrok 2 way",
-    subcommands = {EdgeCommand.class, Burrow.VersionCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {EdgeCommand.class, RegistryCommand.class, Burrow.VersionCommand.class, CommandLine.HelpCommand.class})
 public final class Burrow implements Runnable {
   @picocli.CommandLine.Spec
   CommandLine.Model.CommandSpec spec;

@@ -5,6 +5,8 @@ import burrow.agent.config.BurrowHome;
 import burrow.edge.EdgeOptions;
 import burrow.edge.EdgeServer;
 import burrow.edge.admit.Authenticator;
+import burrow.edge.admit.RegistryAuthenticator;
+import burrow.registry.RegistryServer;
 import burrow.error.BurrowException;
 import burrow.error.ErrorCode;
 import burrow.tls.DevCertificates;
@@ -47,6 +49,10 @@ public final class EdgeCommand implements Callable<Integer> {
   String region;
   @Option(names = "--instances", defaultValue = "0", description = "event-loop instances per listener (default: one per core)")
   int instances;
+  @Option(names = "--with-registry", description = "run the registry in this process: agents then need a valid authtoken")
+  boolean withRegistry;
+  @picocli.CommandLine.Mixin
+  RegistryFlags registryFlags = new RegistryFlags();
 
   @Override
   public Integer call() throws Exception {
@@ -68,20 +74,36 @@ public final class EdgeCommand implements Callable<Integer> {
       o.setCertPath(cert).setKeyPath(key);
     }
     Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
-    EdgeServer edge = new EdgeServer(vertx, o, Authenticator.acceptAll());
+    RegistryServer registry = null;
+    Authenticator policy = Authenticator.acceptAll();
+    EdgeServer edge;
     try {
+      if (withRegistry) {
+        System.setProperty("hazelcast.logging.type", "slf4j");
+        registry = RegistryServer.start(vertx, registryFlags.toOptions(domain)).await();
+        policy = new RegistryAuthenticator(registry.registry());
+        out.printf("burrow registry in-process on %s:%d%n", registryFlags.host, registry.actualPort());
+      } else {
+        out.println("burrow edge: no registry (--with-registry): every agent is accepted");
+      }
+      edge = new EdgeServer(vertx, o, policy);
       edge.start().await();
     } catch (Exception e) {
       spec.commandLine().getErr().println(BurrowException.of(e, ErrorCode.EDGE_START_FAILED).describe());
+      if (registry != null) {
+        registry.close().await();
+      }
       vertx.close();
       return 1;
     }
+    RegistryServer reg = registry;
     out.printf("burrow edge listening: domain %s, http %d, https %d, control %s:%d%n", domain, edge.httpPort(),
         edge.httpsPort(), host, edge.controlPort());
     out.flush();
     CountDownLatch stop = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      edge.close().eventually(vertx::close).toCompletionStage().toCompletableFuture().join();
+      edge.close().eventually(() -> reg == null ? io.vertx.core.Future.succeededFuture() : reg.close())
+          .eventually(vertx::close).toCompletionStage().toCompletableFuture().join();
       stop.countDown();
     }, "burrow-edge-shutdown"));
     stop.await();

@@ -152,7 +152,7 @@ public final class EdgeServer {
         so.setSslEngineOptions(new OpenSSLEngineOptions());
       }
     }
-    HttpFrontend frontend = new HttpFrontend(routes, scheme);
+    HttpFrontend frontend = new HttpFrontend(routes, scheme, authenticator);
     return deployShared(port, p -> new VerticleBase() {
       @Override
       public Future<?> start() {

@@ -51,6 +51,9 @@ public final class AgentRunner {
     Future<EdgeSession> started = (server != null ? Future.succeededFuture(so) : embedded.startOrJoin(vertx).map(ep -> {
       out.println(ep.notice());
       out.flush();
+      if (so.getAuthtoken() == null) {
+        so.setAuthtoken(ep.token());
+      }
       return so.setServerHost(ep.host()).setServerPort(ep.controlPort()).setRootCasPem(ep.caPem());
     })).compose(opts -> {
       EdgeSession session = new EdgeSession(vertx, opts, tunnels, new ConsoleListener(out, err, tunnels, () -> {

@@ -8,8 +8,11 @@ import io.vertx.core.Vertx;
  * on the edge, so the launcher (dist module) supplies the implementation.
  */
 public interface EmbeddedEdge {
-  /** Where the agent dials the embedded edge, the CA it trusts, and a line to tell the user what happened. */
-  record Endpoint(String host, int controlPort, String caPem, String notice) {
+  /**
+   * Where the agent dials the embedded edge, the CA it trusts, the dev account's authtoken (used when no authtoken
+   * is configured), and a line to tell the user what happened.
+   */
+  record Endpoint(String host, int controlPort, String caPem, String token, String notice) {
   }
 
   Future<Endpoint> startOrJoin(Vertx vertx);

@@ -33,6 +33,5 @@ final class LogSetup {
     System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", simpleLevel);
     System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
     System.setProperty("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSZ");
-    System.setProperty("org.slf4j.simpleLogger.log.com.hazelcast", "warn");
   }
 }

@@ -1,5 +1,6 @@
 package burrow.edge.front;
 
+import burrow.edge.admit.Authenticator;
 import burrow.edge.route.Binding;
 import burrow.edge.route.RouteTable;
 import burrow.error.BurrowException;
@@ -28,10 +29,16 @@ import java.util.Locale;
 public final class HttpFrontend implements Handler<HttpServerRequest> {
   private final RouteTable routes;
   private final String scheme;
+  private final Authenticator policy;
 
   public HttpFrontend(RouteTable routes, String scheme) {
+    this(routes, scheme, Authenticator.acceptAll());
+  }
+
+  public HttpFrontend(RouteTable routes, String scheme, Authenticator policy) {
     this.routes = routes;
     this.scheme = scheme;
+    this.policy = policy;
   }
 
   @Override
@@ -44,6 +51,11 @@ public final class HttpFrontend implements Handler<HttpServerRequest> {
       String shown = host == null ? "(no Host header)" : host;
       ErrorPages.send(req, new BurrowException(ErrorCode.TUNNEL_NOT_FOUND, "tunnel " + shown
           + " not found. Start it with: burrow http -subdomain=" + label(shown, routes.domain()) + " 8080"));
+      return;
+    }
+    if (!policy.allows(b.session().account(), req.remoteAddress().hostAddress())) {
+      ErrorPages.send(req, new BurrowException(ErrorCode.IP_NOT_ALLOWED, "your address "
+          + req.remoteAddress().hostAddress() + " is not on this tunnel's IP whitelist"));
       return;
     }
     if (b.auth() != null && !b.auth().check(req.getHeader(HttpHeaders.AUTHORIZATION))) {

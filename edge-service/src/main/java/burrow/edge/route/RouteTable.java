@@ -49,6 +49,19 @@ public final class RouteTable {
     return byHost.size();
   }
 
+  /**
+   * @return the host a bind asks for by name (hostname or subdomain), validated, or null when it asks for a random one
+   */
+  public String requestedHost(TunnelSpec spec) {
+    if (spec.hostname() != null && !spec.hostname().isBlank()) {
+      return normalizeHostname(spec.hostname());
+    }
+    if (spec.subdomain() != null && !spec.subdomain().isBlank()) {
+      return subdomainHost(spec.subdomain());
+    }
+    return null;
+  }
+
   /** Claims a host for an HTTP tunnel: the requested hostname or subdomain, the agent's leased name, or a new one. */
   public synchronized Binding claim(AgentSession session, TunnelSpec spec) {
     String host;

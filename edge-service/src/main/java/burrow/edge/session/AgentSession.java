@@ -1,5 +1,6 @@
 package burrow.edge.session;
 
+import burrow.edge.admit.Authenticator;
 import burrow.edge.route.Binding;
 import burrow.edge.route.RouteTable;
 import burrow.error.BurrowException;
@@ -37,6 +38,8 @@ public final class AgentSession {
   private final ControlChannel control;
   private final RouteTable routes;
   private final UrlFormatter urls;
+  private final Authenticator policy;
+  private final String region;
   private final Map<String, List<Binding>> tunnels = new LinkedHashMap<>();
 
   /** Formats the public URLs of a host for this node. */
@@ -46,6 +49,13 @@ public final class AgentSession {
 
   public AgentSession(String id, String clientId, String account, MuxSession mux, ControlChannel control,
                       RouteTable routes, UrlFormatter urls) {
+    this(id, clientId, account, mux, control, routes, urls, Authenticator.acceptAll(), "us");
+  }
+
+  public AgentSession(String id, String clientId, String account, MuxSession mux, ControlChannel control,
+                      RouteTable routes, UrlFormatter urls, Authenticator policy, String region) {
+    this.policy = policy;
+    this.region = region;
     this.id = id;
     this.clientId = clientId;
     this.account = account;
@@ -106,6 +116,7 @@ public final class AgentSession {
 
   private void onBind(Bind bind) {
     TunnelSpec spec = bind.tunnel();
+    Future<String> checked;
     try {
       if (!"http".equals(spec.proto())) {
         throw new BurrowException(ErrorCode.BAD_BIND, "protocol \"" + spec.proto() + "\" is not served by this edge");
@@ -113,17 +124,29 @@ public final class AgentSession {
       if (tunnels.containsKey(spec.id())) {
         throw new BurrowException(ErrorCode.BAD_BIND, "tunnel \"" + spec.id() + "\" is already bound in this session");
       }
+      // A name asked for by name is checked against reservations before it is claimed, so no request is ever
+      // routed to a name the account may not have. Random names are not reservable words in practice.
+      String requested = routes.requestedHost(spec);
+      checked = requested == null ? Future.succeededFuture(null)
+          : policy.checkHostname(account, region, requested).map(requested);
+    } catch (BurrowException e) {
+      checked = Future.failedFuture(e);
+    }
+    checked.map(v -> {
       Binding b = routes.claim(this, spec);
       tunnels.put(spec.id(), List.of(b));
+      return b;
+    }).onSuccess(b -> {
       List<String> u = urls.urls(b.host(), spec);
       log.atInfo().addKeyValue("session", id).addKeyValue("tunnel", spec.id()).addKeyValue("url", String.join(",", u))
           .log("tunnel bound");
       control.send(new BindResult(bind.reqId(), spec.id(), u, null));
-    } catch (BurrowException e) {
+    }).onFailure(err -> {
+      BurrowException e = BurrowException.of(err, ErrorCode.BAD_BIND);
       log.atInfo().addKeyValue("session", id).addKeyValue("tunnel", spec.id()).addKeyValue("code", e.code().code())
           .log("bind refused");
       control.send(new BindResult(bind.reqId(), spec.id(), null, ErrorReply.of(e)));
-    }
+    });
   }
 
   private void release(String tunnelId) {

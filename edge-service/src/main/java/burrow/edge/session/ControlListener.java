@@ -114,7 +114,8 @@ public final class ControlListener {
           .compose(account -> {
             String sessionId = HexFormat.of().formatHex(nextId());
             String clientId = a.clientId() == null || a.clientId().isBlank() ? sessionId : a.clientId();
-            AgentSession session = new AgentSession(sessionId, clientId, account, mux, control, routes, urls);
+            AgentSession session = new AgentSession(sessionId, clientId, account, mux, control, routes, urls,
+                authenticator, options.getRegion());
             session.start();
             log.atInfo().addKeyValue("session", sessionId).addKeyValue("account", account).addKeyValue("peer", remote)
                 .log("agent session established");
