@@ -45,7 +45,7 @@ public final class AgentRunner {
       so.setServerAddr(server);
       so.setRootCas(trust(rootCas));
     }
-    Vertx vertx = Vertx.vertx();
+    Vertx vertx = Vertx.vertx(new io.vertx.core.VertxOptions().setPreferNativeTransport(true));
     CountDownLatch done = new CountDownLatch(1);
     int[] exit = {0};
     Future<EdgeSession> started = (server != null ? Future.succeededFuture(so) : embedded.startOrJoin(vertx).map(ep -> {
