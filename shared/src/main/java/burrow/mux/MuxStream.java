@@ -55,9 +55,9 @@ public final class MuxStream implements ReadStream<Buffer>, WriteStream<Buffer> 
   private volatile boolean reset;
   private MuxErrorCode resetCode;
 
-  private Handler<Buffer> handler;
-  private Handler<Void> endHandler;
-  private Handler<Throwable> exceptionHandler;
+  private volatile Handler<Buffer> handler;        // handlers may be set from any thread
+  private volatile Handler<Void> endHandler;
+  private volatile Handler<Throwable> exceptionHandler;
   private volatile Handler<Void> drainHandler;
   private Handler<MuxErrorCode> resetHandler;
   private Handler<Void> closeHandler;
@@ -215,7 +215,9 @@ public final class MuxStream implements ReadStream<Buffer>, WriteStream<Buffer> 
           maybeClosed();
           return;
         }
-        if (handler == null) {
+        // Read once: a pipe on another thread may clear the handler between a check and the call.
+        Handler<Buffer> h = handler;
+        if (h == null) {
           inbound.addFirst(b);
           return;
         }
@@ -223,7 +225,7 @@ public final class MuxStream implements ReadStream<Buffer>, WriteStream<Buffer> 
           demand--;
         }
         credit(b.length());
-        handler.handle(b);
+        h.handle(b);
       }
     } finally {
       delivering = false;
