@@ -43,25 +43,34 @@ final class Payload {
 
   /**
    * Writes {@code size} bytes to {@code ws} with backpressure (waits for drain whenever its queue is full), then ends
-   * it. Call on the stream's context. {@code written} (may be null) counts the bytes handed over so far.
+   * it. Call on the stream's context (a Vert.x context). {@code written} (may be null) counts the bytes handed over so far.
    */
   static Future<Void> pump(WriteStream<Buffer> ws, long size, long[] written) {
     Promise<Void> done = Promise.promise();
+    io.vertx.core.Context context = io.vertx.core.Vertx.currentContext();
     new Object() {
       long index;
       long off;
 
       void next() {
+        int burst = 0;
         while (off < size) {
+          if (done.future().isComplete()) {
+            return;                                    // a write failed: the peer is gone
+          }
           if (ws.writeQueueFull()) {
             ws.drainHandler(v -> next());
             return;
           }
           int n = (int) Math.min(CHUNK, size - off);
-          ws.write(chunk(index++, n)).onFailure(done::tryFail);
+          Future<Void> w = ws.write(chunk(index++, n)).onFailure(done::tryFail);
           off += n;
           if (written != null) {
             written[0] = off;
+          }
+          if (++burst == 64) {                         // yield after 1 MiB, so the loop never hogs its thread
+            w.onComplete(ar -> context.runOnContext(v -> next()));
+            return;
           }
         }
         ws.drainHandler(null);
