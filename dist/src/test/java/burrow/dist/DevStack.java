@@ -15,10 +15,12 @@ import java.util.List;
 public final class DevStack {
   public final Vertx vertx;
   public final EdgeServer edge;
+  private final String caPem;
 
-  private DevStack(Vertx vertx, EdgeServer edge) {
+  private DevStack(Vertx vertx, EdgeServer edge, String caPem) {
     this.vertx = vertx;
     this.edge = edge;
+    this.caPem = caPem;
   }
 
   public static Future<DevStack> start(Vertx vertx) {
@@ -26,17 +28,31 @@ public final class DevStack {
   }
 
   public static Future<DevStack> start(Vertx vertx, EdgeOptions options) {
+    return start(vertx, options, null);
+  }
+
+  /** @param caPem the CA agents trust when {@code options} name a certificate file; null for a generated one */
+  public static Future<DevStack> start(Vertx vertx, EdgeOptions options, String caPem) {
     EdgeServer edge = new EdgeServer(vertx, options, Authenticator.acceptAll());
-    return edge.start().map(e -> new DevStack(vertx, e));
+    return edge.start().map(e -> new DevStack(vertx, e, caPem != null ? caPem : e.generatedCaPem()));
+  }
+
+  /** The CA that signed the edge's certificate. */
+  public String caPem() {
+    return caPem;
   }
 
   public SessionOptions sessionOptions() {
     return new SessionOptions().setServerHost("127.0.0.1").setServerPort(edge.controlPort())
-        .setRootCasPem(edge.generatedCaPem()).setMinBackoff(50).setMaxBackoff(400);
+        .setRootCasPem(caPem).setMinBackoff(50).setMaxBackoff(400);
   }
 
   public EdgeSession agent(List<TunnelDefinition> tunnels) {
-    return new EdgeSession(vertx, sessionOptions(), tunnels, new SessionListener() { });
+    return agent(tunnels, new SessionListener() { });
+  }
+
+  public EdgeSession agent(List<TunnelDefinition> tunnels, SessionListener listener) {
+    return new EdgeSession(vertx, sessionOptions(), tunnels, listener);
   }
 
   public Future<Void> close() {

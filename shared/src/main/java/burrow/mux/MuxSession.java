@@ -108,6 +108,11 @@ public final class MuxSession {
     return streams.size();
   }
 
+  /** @return a snapshot of the open streams, for metrics and leak checks; call on the session's context */
+  public java.util.List<MuxStream> streams() {
+    return new ArrayList<>(streams.values());
+  }
+
   int windowUpdateThreshold() {
     return windowUpdateThreshold;
   }

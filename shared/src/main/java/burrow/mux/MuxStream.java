@@ -46,7 +46,8 @@ public final class MuxStream implements ReadStream<Buffer>, WriteStream<Buffer> 
   private final ArrayDeque<Promise<Void>> outboundPromises = new ArrayDeque<>();
   private long queuedBytes;
   private final AtomicLong crossThreadBytes = new AtomicLong();
-  private volatile boolean full;
+  private volatile boolean full;  // on the context: bytes queued, no window, or the transport is full
+  private volatile boolean drainWanted; // a writer saw writeQueueFull() and waits for its drain handler
   private boolean finQueued;
   private boolean localClosed;    // FIN sent
   private boolean synPending;     // we opened it and have not sent a frame yet
@@ -54,7 +55,7 @@ public final class MuxStream implements ReadStream<Buffer>, WriteStream<Buffer> 
   private volatile boolean reset;
   private MuxErrorCode resetCode;
 
-  private volatile Handler<Buffer> handler;
+  private volatile Handler<Buffer> handler;        // handlers may be set from any thread
   private volatile Handler<Void> endHandler;
   private volatile Handler<Throwable> exceptionHandler;
   private volatile Handler<Void> drainHandler;
@@ -214,7 +215,9 @@ public final class MuxStream implements ReadStream<Buffer>, WriteStream<Buffer> 
           maybeClosed();
           return;
         }
-        if (handler == null) {
+        // Read once: a pipe on another thread may clear the handler between a check and the call.
+        Handler<Buffer> h = handler;
+        if (h == null) {
           inbound.addFirst(b);
           return;
         }
@@ -222,7 +225,7 @@ public final class MuxStream implements ReadStream<Buffer>, WriteStream<Buffer> 
           demand--;
         }
         credit(b.length());
-        handler.handle(b);
+        h.handle(b);
       }
     } finally {
       delivering = false;
@@ -247,10 +250,7 @@ public final class MuxStream implements ReadStream<Buffer>, WriteStream<Buffer> 
     if (context.isRunningOnContext()) {
       doWrite(data, promise);
     } else {
-      long n = crossThreadBytes.addAndGet(data.length());
-      if (n >= session.windowUpdateThreshold()) {
-        full = true;
-      }
+      crossThreadBytes.addAndGet(data.length());
       context.runOnContext(v -> {
         crossThreadBytes.addAndGet(-data.length());
         doWrite(data, promise);
@@ -299,12 +299,22 @@ public final class MuxStream implements ReadStream<Buffer>, WriteStream<Buffer> 
 
   @Override
   public boolean writeQueueFull() {
-    return full || crossThreadBytes.get() >= session.windowUpdateThreshold();
+    boolean f = full || crossThreadBytes.get() >= session.windowUpdateThreshold();
+    if (f) {
+      drainWanted = true;
+    }
+    return f;
   }
 
   @Override
   public MuxStream drainHandler(Handler<Void> handler) {
     this.drainHandler = handler;
+    if (handler != null) {
+      // A writer on another thread sets this after it saw the queue full and paused its source; the queue may have
+      // drained in between (on the context), so look again there rather than lose the wake-up.
+      drainWanted = true;
+      onContext(this::updateFull);
+    }
     return this;
   }
 
@@ -346,9 +356,9 @@ public final class MuxStream implements ReadStream<Buffer>, WriteStream<Buffer> 
   }
 
   private void updateFull() {
-    boolean wasFull = full;
-    full = queuedBytes > 0 || sendWindow <= 0 || session.transportFull();
-    if (wasFull && !full && !reset) {
+    full = reset || queuedBytes > 0 || sendWindow <= 0 || session.transportFull();
+    if (drainWanted && !full && !reset && crossThreadBytes.get() < session.windowUpdateThreshold()) {
+      drainWanted = false;
       Handler<Void> h = drainHandler;
       if (h != null) {
         h.handle(null);

@@ -84,6 +84,11 @@ public final class EdgeSession {
     return urls;
   }
 
+  /** @return the live mux session to the edge, or null between sessions (for metrics and leak checks) */
+  public MuxSession mux() {
+    return mux;
+  }
+
   public boolean isConnected() {
     return mux != null && !mux.isClosed();
   }

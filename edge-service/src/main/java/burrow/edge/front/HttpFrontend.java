@@ -102,6 +102,9 @@ public final class HttpFrontend implements Handler<HttpServerRequest> {
     }
     HttpHead.copyHeaders(h, resp.headers());
     if (upgrade && status == 101) {
+      // Connection and Upgrade are hop-by-hop, so the agent's head does not carry them; a 101 without them is no
+      // switch at all (clients reject the handshake). The protocol switched to is the one the client asked for.
+      resp.putHeader(HttpHeaders.CONNECTION, HttpHeaders.UPGRADE).putHeader(HttpHeaders.UPGRADE, req.getHeader(HttpHeaders.UPGRADE));
       return req.toNetSocket().map(socket -> {
         if (read.rest() != null) {
           socket.write(read.rest());
