@@ -130,6 +130,11 @@ public final class ConfigLoader {
       problems.add(new ConfigProblem(ErrorCode.CONFIG_UNREADABLE, "", file, 0, 0, "config file cannot be read: " + e.getMessage()));
       return null;
     }
+    return parse(file, problems, text);
+  }
+
+  /** Parses {@code text} (the contents of {@code file}); see {@link #parse(Path, List)}. */
+  static Node parse(Path file, List<ConfigProblem> problems, String text) {
     try {
       LoaderOptions lo = new LoaderOptions();
       lo.setAllowDuplicateKeys(false);
