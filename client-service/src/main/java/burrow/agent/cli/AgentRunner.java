@@ -111,7 +111,9 @@ public final class AgentRunner {
         if (ui[0] != null) {
           ui[0].close();
         }
-        session.close().eventually(vertx::close).toCompletionStage().toCompletableFuture().join();
+        // bounded waits: once Vert.x is closing, a completion may be rejected by a stopped event loop and never come
+        awaitQuietly(session.close());
+        awaitQuietly(vertx.close());
       }, "burrow-shutdown"));
       return session.startRetrying().map(session);
     });
@@ -131,6 +133,14 @@ public final class AgentRunner {
     }
     vertx.close();
     return exit[0];
+  }
+
+  private static void awaitQuietly(Future<?> f) {
+    try {
+      f.toCompletionStage().toCompletableFuture().get(5, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (Exception e) {
+      // shutting down anyway
+    }
   }
 
   private static String trust(String rootCas) {

@@ -48,11 +48,19 @@ public final class ConsoleUi implements AutoCloseable {
     this.terminal = terminal;
     this.saved = terminal.enterRawMode();
     this.display = new Display(terminal, true);
-    terminal.puts(Capability.enter_ca_mode);
-    terminal.puts(Capability.cursor_invisible);
+    // the alternate screen keeps the user's scrollback intact; plain ANSI when terminfo lacks the capability
+    if (!terminal.puts(Capability.enter_ca_mode)) {
+      terminal.writer().print("\u001b[?1049h");
+    }
+    if (!terminal.puts(Capability.cursor_invisible)) {
+      terminal.writer().print("\u001b[?25l");
+    }
     terminal.flush();
     display.resize(terminal.getHeight(), terminal.getWidth());
     terminal.handle(Terminal.Signal.WINCH, sig -> thread.execute(this::resizeAndDraw));
+    // JLine's native signal support would put SIGINT back to the OS default, which kills the JVM without running
+    // shutdown hooks (so the screen would never be restored): exit through System.exit instead
+    terminal.handle(Terminal.Signal.INT, sig -> new Thread(() -> System.exit(130), "burrow-exit").start());
     // raw mode: Ctrl-C arrives as a byte; turn it into the same exit as a SIGINT so shutdown hooks restore the screen
     Thread reader = new Thread(() -> {
       try {
@@ -148,14 +156,21 @@ public final class ConsoleUi implements AutoCloseable {
     }
     thread.shutdownNow();
     synchronized (this) {
-      terminal.puts(Capability.cursor_visible);
-      terminal.puts(Capability.exit_ca_mode);
-      terminal.setAttributes(saved);
-      terminal.flush();
+      try {
+        terminal.puts(Capability.cursor_visible);
+        terminal.puts(Capability.exit_ca_mode);
+        terminal.flush();
+        terminal.setAttributes(saved);
+      } catch (RuntimeException e) {
+        // JLine's own shutdown hook may have closed the terminal first (Ctrl-C): restore with plain ANSI
+      }
     }
+    // always also leave the alternate screen and show the cursor with the plain sequences, straight to the tty
+    System.out.print("\u001b[?25h\u001b[?1049l");
+    System.out.flush();
     try {
       terminal.close();
-    } catch (IOException ignored) {
+    } catch (IOException | RuntimeException ignored) {
       // nothing left to restore
     }
   }
