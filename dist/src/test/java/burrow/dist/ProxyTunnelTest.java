@@ -96,7 +96,8 @@ class ProxyTunnelTest {
     List<Throwable> failures = retries(vertx, ProxyConfig.parse("http://alice:wrong@127.0.0.1:" + port, "http"), 3);
     assertThat(failures).hasSize(3).allSatisfy(f -> {
       assertThat(((BurrowException) f).code()).isEqualTo(ErrorCode.PROXY_FAILED);
-      assertThat(f.getMessage()).contains("HTTP proxy 127.0.0.1:" + port).contains("407").doesNotContain("wrong");
+      assertThat(f.getMessage()).contains("HTTP proxy 127.0.0.1:" + port + " refused").contains("status: 40")
+          .doesNotContain("wrong");
     });
   }
 

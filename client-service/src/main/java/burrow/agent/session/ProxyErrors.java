@@ -16,13 +16,11 @@ final class ProxyErrors {
     String proxy = (p.getType() == ProxyType.SOCKS5 ? "SOCKS5" : "HTTP") + " proxy " + p.getHost() + ":" + p.getPort();
     String edge = options.getServerHost() + ":" + options.getServerPort();
     String why = err.getMessage() == null ? err.getClass().getSimpleName() : err.getMessage();
-    Throwable root = err;
-    while (root.getCause() != null && root.getCause() != root) {
-      root = root.getCause();
-    }
     String msg;
-    if (root instanceof ConnectException && why.contains(p.getHost()) || why.contains("Connection refused")
-        && !why.contains("status")) {
+    if (why.contains("status:")) { // netty's ProxyConnectException: the proxy answered, but not with a tunnel
+      msg = "the " + proxy + " refused to connect us to the edge at " + edge + " (" + why
+          + "); check the proxy's credentials and rules";
+    } else if (err instanceof ConnectException || why.contains("Connection refused") || why.contains("timed out")) {
       msg = "cannot reach the " + proxy + " (" + why + "); check http_proxy/socks5_proxy";
     } else {
       msg = "the " + proxy + " did not connect us to the edge at " + edge + " (" + why + ")";
