@@ -65,7 +65,8 @@ public final class ConfigValidator {
       }
       if (NOT_APPLICABLE.contains(k)) {
         scalar(k, e);
-        notes.add(k + " (" + e.file() + ":" + e.keyLine() + ") is accepted but not applicable: burrow does not update itself");
+        notes.add(k + " (" + e.file() + ":" + e.keyLine() + ") is accepted but not applicable: "
+            + (k.equals("compress_conn") ? "burrow does not compress the edge connection" : "burrow does not update itself"));
         continue;
       }
       switch (k) {
