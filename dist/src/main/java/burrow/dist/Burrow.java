@@ -1,6 +1,9 @@
 package burrow.dist;
 
+import burrow.agent.cli.AuthtokenCommand;
+import burrow.agent.cli.ConfigCommand;
 import burrow.agent.cli.HttpCommand;
+import burrow.agent.cli.StartCommand;
 import burrow.agent.cli.Version;
 import burrow.error.BurrowException;
 import picocli.CommandLine;
@@ -22,6 +25,9 @@ public final class Burrow implements Runnable {
   public static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new Burrow());
     cl.addSubcommand("http", new CommandLine(new HttpCommand(new DevEdge())));
+    cl.addSubcommand("start", new CommandLine(new StartCommand(new DevEdge())));
+    cl.addSubcommand("authtoken", new CommandLine(new AuthtokenCommand()));
+    cl.addSubcommand("config", new CommandLine(new ConfigCommand()));
     cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
       if (ex instanceof BurrowException be) {
         cmd.getErr().println(be.describe());

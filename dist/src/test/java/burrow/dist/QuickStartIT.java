@@ -158,5 +158,13 @@ class QuickStartIT {
       }
       throw new AssertionError("no line matching " + regex + " within " + timeout + "; output so far:\n" + seen);
     }
+
+    /** @return every line seen so far and those still queued (call after the process ended) */
+    String drain() {
+      List<String> rest = new ArrayList<>();
+      lines.drainTo(rest);
+      rest.forEach(l -> seen.append(l).append('\n'));
+      return seen.toString();
+    }
   }
 }

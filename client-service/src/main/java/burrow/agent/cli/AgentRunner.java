@@ -1,7 +1,13 @@
 package burrow.agent.cli;
 
+import burrow.agent.config.AgentConfig;
 import burrow.agent.config.BurrowHome;
-import burrow.agent.config.ConfigFiles;
+import burrow.agent.config.ConfigValidator;
+import burrow.agent.config.ProxyConfig;
+import burrow.agent.console.AgentStatus;
+import burrow.agent.console.ConsoleUi;
+import burrow.agent.forward.ExchangeObserver;
+import burrow.agent.log.Lifecycle;
 import burrow.agent.config.TunnelDefinition;
 import burrow.agent.session.EdgeSession;
 import burrow.agent.session.SessionListener;
@@ -10,6 +16,7 @@ import burrow.error.BurrowException;
 import burrow.error.ErrorCode;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -25,6 +32,7 @@ public final class AgentRunner {
   private final EmbeddedEdge embedded;
   private final PrintWriter out;
   private final PrintWriter err;
+  private volatile AgentStatus status;
 
   public AgentRunner(AgentFlags flags, EmbeddedEdge embedded, PrintWriter out, PrintWriter err) {
     this.flags = flags;
@@ -33,39 +41,89 @@ public final class AgentRunner {
     this.err = err;
   }
 
-  /** Blocks the calling (main) thread until the process is interrupted or the edge rejects us for good. */
+  /** Loads and validates the config files (every problem at once, before anything connects), then runs. */
   public int run(List<TunnelDefinition> tunnels) throws InterruptedException {
-    LogSetup.configure(flags);
-    Map<String, Object> config = ConfigFiles.load(flags.config);
-    String server = flags.server != null ? flags.server : ConfigFiles.string(config, "server_addr");
-    String token = flags.authtoken != null ? flags.authtoken : ConfigFiles.string(config, "authtoken");
-    String rootCas = flags.rootCas != null ? flags.rootCas : ConfigFiles.string(config, "root_cas");
-    SessionOptions so = new SessionOptions().setAuthtoken(token).setAgentVersion(Version.get());
+    return run(ConfigValidator.load(flags.config), tunnels);
+  }
+
+  /** @return what the agent is doing (console, metrics per tunnel for the API); null before {@link #run} */
+  public AgentStatus status() {
+    return status;
+  }
+
+  /** Blocks the calling (main) thread until the process is interrupted or the edge rejects us for good. */
+  public int run(AgentConfig fileConfig, List<TunnelDefinition> tunnels) throws InterruptedException {
+    AgentConfig config = EffectiveConfig.apply(flags, fileConfig);
+    LogSetup.configure(config);
+    config.notes().forEach(Lifecycle::note);
+    String server = config.serverAddr();
+    SessionOptions so = new SessionOptions().setAuthtoken(config.authtoken()).setAgentVersion(Version.get());
+    if (config.metadata() != null) {
+      so.setMetadata(new JsonObject().put("metadata", config.metadata()));
+    }
     if (server != null) {
       so.setServerAddr(server);
-      so.setRootCas(trust(rootCas));
+      so.setRootCas(trust(config.rootCas()));
+    }
+    boolean console = switch (config.consoleUi()) {
+      case TRUE -> true;
+      case FALSE -> false;
+      case IFTTY -> ConsoleUi.stdoutIsTerminal();
+    };
+    status = new AgentStatus(Version.get(), config.region());
+    status.tunnels(tunnels);
+    if (!console) {
+      status.onRequest(new RequestLog());
     }
     Vertx vertx = Vertx.vertx(new io.vertx.core.VertxOptions().setPreferNativeTransport(true));
     CountDownLatch done = new CountDownLatch(1);
     int[] exit = {0};
+    ConsoleUi[] ui = {null};
     Future<EdgeSession> started = (server != null ? Future.succeededFuture(so) : embedded.startOrJoin(vertx).map(ep -> {
-      out.println(ep.notice());
-      out.flush();
+      if (!console) {
+        out.println(ep.notice());
+        out.flush();
+      }
       if (so.getAuthtoken() == null) {
         so.setAuthtoken(ep.token());
       }
       return so.setServerHost(ep.host()).setServerPort(ep.controlPort()).setRootCasPem(ep.caPem());
     })).compose(opts -> {
-      EdgeSession session = new EdgeSession(vertx, opts, tunnels, new ConsoleListener(out, err, tunnels, () -> {
+      ProxyConfig proxy = ProxyConfig.select(config, System.getenv(), opts.getServerHost());
+      if (proxy != null) {
+        opts.setProxy(proxy.toOptions());
+      }
+      Runnable fatal = () -> {
+        if (ui[0] != null) {
+          ui[0].close();
+        }
         exit[0] = 1;
         done.countDown();
-      }));
+      };
+      SessionListener screen = console ? new FatalOnly(err, fatal) : new ConsoleListener(out, err, tunnels, fatal);
+      if (console) {
+        try {
+          ui[0] = ConsoleUi.start(status, "black".equals(config.consoleUiColor()));
+        } catch (java.io.IOException e) {
+          return Future.failedFuture(new BurrowException(ErrorCode.INTERNAL, "cannot open the terminal: " + e.getMessage()));
+        }
+      }
+      EdgeSession session = new EdgeSession(vertx, opts, tunnels, new Listeners(List.of(status, new LifecycleLog(tunnels), screen)));
+      session.exchangeObserver(status);
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-        session.close().eventually(vertx::close).toCompletionStage().toCompletableFuture().join();
+        if (ui[0] != null) {
+          ui[0].close();
+        }
+        // bounded waits: once Vert.x is closing, a completion may be rejected by a stopped event loop and never come
+        awaitQuietly(session.close());
+        awaitQuietly(vertx.close());
       }, "burrow-shutdown"));
       return session.startRetrying().map(session);
     });
     started.onFailure(e -> {
+      if (ui[0] != null) {
+        ui[0].close();
+      }
       BurrowException be = BurrowException.of(e, ErrorCode.INTERNAL);
       err.println(be.describe());
       err.flush();
@@ -73,8 +131,19 @@ public final class AgentRunner {
       done.countDown();
     });
     done.await();
+    if (ui[0] != null) {
+      ui[0].close();
+    }
     vertx.close();
     return exit[0];
+  }
+
+  private static void awaitQuietly(Future<?> f) {
+    try {
+      f.toCompletionStage().toCompletableFuture().get(5, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (Exception e) {
+      // shutting down anyway
+    }
   }
 
   private static String trust(String rootCas) {
@@ -129,6 +198,102 @@ public final class AgentRunner {
       err.println(BurrowException.of(cause, ErrorCode.INTERNAL).describe());
       err.flush();
       onFatal.run();
+    }
+  }
+
+  /** Tells several listeners, in order. */
+  record Listeners(List<SessionListener> all) implements SessionListener {
+    @Override
+    public void onConnected(String sessionId, String account) {
+      all.forEach(l -> l.onConnected(sessionId, account));
+    }
+
+    @Override
+    public void onTunnelBound(TunnelDefinition tunnel, List<String> urls) {
+      all.forEach(l -> l.onTunnelBound(tunnel, urls));
+    }
+
+    @Override
+    public void onDisconnected(String sessionId, long retryInMillis) {
+      all.forEach(l -> l.onDisconnected(sessionId, retryInMillis));
+    }
+
+    @Override
+    public void onReconnecting(Throwable cause, long retryInMillis) {
+      all.forEach(l -> l.onReconnecting(cause, retryInMillis));
+    }
+
+    @Override
+    public void onFatal(Throwable cause) {
+      all.forEach(l -> l.onFatal(cause));
+    }
+  }
+
+  /** The lifecycle lines wrappers of ngrok 2 read from the log. */
+  static final class LifecycleLog implements SessionListener {
+    private final Map<String, String> locals = new java.util.HashMap<>();
+
+    LifecycleLog(List<TunnelDefinition> tunnels) {
+      for (TunnelDefinition t : tunnels) {
+        locals.put(t.name(), t.localAddr().url());
+      }
+    }
+
+    @Override
+    public void onConnected(String sessionId, String account) {
+      Lifecycle.sessionEstablished(sessionId, account);
+    }
+
+    @Override
+    public void onTunnelBound(TunnelDefinition tunnel, List<String> urls) {
+      for (String u : urls) {
+        Lifecycle.startedTunnel(tunnel.name(), locals.getOrDefault(tunnel.name(), tunnel.localAddr().url()), u);
+      }
+    }
+
+    @Override
+    public void onDisconnected(String sessionId, long retryInMillis) {
+      Lifecycle.sessionClosed(sessionId, retryInMillis);
+    }
+
+    @Override
+    public void onReconnecting(Throwable cause, long retryInMillis) {
+      BurrowException be = BurrowException.of(cause, ErrorCode.EDGE_UNREACHABLE);
+      Lifecycle.connectFailed(be.code().code(), be.getMessage(), retryInMillis);
+    }
+  }
+
+  /** With the console UI up, only a fatal error is printed (after the screen is restored by the caller). */
+  record FatalOnly(PrintWriter err, Runnable onFatal) implements SessionListener {
+    @Override
+    public void onFatal(Throwable cause) {
+      onFatal.run();
+      err.println(BurrowException.of(cause, ErrorCode.INTERNAL).describe());
+      err.flush();
+    }
+  }
+
+  /** Each HTTP request as a log line, when no console UI shows it. */
+  static final class RequestLog implements ExchangeObserver {
+    @Override
+    public Exchange begin(String tunnel, String method, String uri) {
+      if (method == null) {
+        return new Exchange() { };
+      }
+      long start = System.nanoTime();
+      return new Exchange() {
+        int status;
+
+        @Override
+        public void status(int s) {
+          status = s;
+        }
+
+        @Override
+        public void end() {
+          Lifecycle.request(tunnel, method, uri, status, (System.nanoTime() - start) / 1e6);
+        }
+      };
     }
   }
 }

@@ -32,6 +32,7 @@ public final class HttpForwarder {
   public static final int POOL_SIZE = 256;
 
   private final HttpClient client;
+  private volatile ExchangeObserver observer = ExchangeObserver.NONE;
 
   public HttpForwarder(Vertx vertx) {
     this.client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setPipelining(false)
@@ -40,9 +41,16 @@ public final class HttpForwarder {
         new PoolOptions().setHttp1MaxSize(POOL_SIZE).setMaxWaitQueueSize(4 * POOL_SIZE));
   }
 
+  /** Who hears about each exchange (metrics, console, log); none by default. */
+  public HttpForwarder observer(ExchangeObserver observer) {
+    this.observer = observer;
+    return this;
+  }
+
   /** Serves one exchange whose request head has been read. */
   public void forward(MuxStream stream, JsonObject head, io.vertx.core.buffer.Buffer rest, TunnelDefinition tunnel) {
     LocalAddr local = tunnel.localAddr();
+    ExchangeObserver.attach(observer, stream, tunnel.name(), head.getString("m"), head.getString("u"));
     String upgrade = head.getString("up");
     RequestOptions ro = new RequestOptions().setMethod(HttpMethod.valueOf(head.getString("m")))
         .setURI(head.getString("u")).setHost(local.host()).setPort(local.port()).setSsl(local.https());
@@ -69,6 +77,7 @@ public final class HttpForwarder {
     }
     stream.pipe().endOnFailure(false).to(req).onFailure(err -> req.reset());
     return req.response().compose(resp -> {
+      ExchangeObserver.status(stream, resp.statusCode());
       stream.write(Heads.encode(HttpHead.response(resp.statusCode(), resp.statusMessage(), resp.headers())));
       resp.pipe().endOnFailure(false).to(stream).onFailure(err -> stream.reset(MuxErrorCode.CANCEL));
       return Future.succeededFuture();
@@ -77,6 +86,7 @@ public final class HttpForwarder {
 
   private Future<Void> exchangeUpgrade(MuxStream stream, HttpClientRequest req, io.vertx.core.buffer.Buffer rest) {
     return req.connect().compose(resp -> {
+      ExchangeObserver.status(stream, resp.statusCode());
       stream.write(Heads.encode(HttpHead.response(resp.statusCode(), resp.statusMessage(), resp.headers())));
       if (resp.statusCode() != 101) {
         resp.pipe().endOnFailure(false).to(stream).onFailure(err -> stream.reset(MuxErrorCode.CANCEL));
@@ -110,6 +120,7 @@ public final class HttpForwarder {
     if (stream.isReset()) {
       return;
     }
+    ExchangeObserver.status(stream, ErrorCode.LOCAL_UNREACHABLE.status());
     stream.write(Heads.encode(HttpHead.error(ErrorCode.LOCAL_UNREACHABLE.code(),
         "The connection was tunneled to your burrow agent, but the agent failed to establish a connection to the"
             + " local address " + local.hostPort() + ". Make sure that a web service is running on "

@@ -75,6 +75,12 @@ public final class EdgeSession {
     this.backoff = options.getMinBackoff();
   }
 
+  /** Who hears about each forwarded exchange (metrics, console, log). */
+  public EdgeSession exchangeObserver(burrow.agent.forward.ExchangeObserver observer) {
+    http.observer(observer);
+    return this;
+  }
+
   public String clientId() {
     return clientId;
   }
@@ -148,7 +154,8 @@ public final class EdgeSession {
         .setSsl(true).setSniServerName(options.getServerHost().matches("[0-9.:]+") ? null : options.getServerHost())
         .setTimeout(options.getConnectTimeout());
     return netClient.connect(co)
-        .recover(err -> context.failedFuture(new BurrowException(ErrorCode.EDGE_UNREACHABLE,
+        .recover(err -> context.failedFuture(options.getProxy() != null ? ProxyErrors.describe(options, err)
+            : new BurrowException(ErrorCode.EDGE_UNREACHABLE,
             "cannot reach the edge at " + options.getServerHost() + ":" + options.getServerPort() + ": "
                 + err.getMessage())))
         .compose(this::handshake)

@@ -29,6 +29,7 @@ public class SessionOptions {
   private long maxBackoff = DEFAULT_MAX_BACKOFF;
   private int connectTimeout = 10_000;
   private long authTimeout = 15_000;
+  private io.vertx.core.net.ProxyOptions proxy;
 
   public String getServerHost() { return serverHost; }
   /** @return a reference to this, so the API can be used fluently */
@@ -58,6 +59,10 @@ public class SessionOptions {
   public long getAuthTimeout() { return authTimeout; }
   public SessionOptions setAuthTimeout(long authTimeout) { this.authTimeout = authTimeout; return this; }
 
+  /** The HTTP (CONNECT) or SOCKS5 proxy to dial the edge through, or null for a direct connection. */
+  public io.vertx.core.net.ProxyOptions getProxy() { return proxy; }
+  public SessionOptions setProxy(io.vertx.core.net.ProxyOptions proxy) { this.proxy = proxy; return this; }
+
   /** @param serverAddr {@code host:port} of the edge's control port */
   public SessionOptions setServerAddr(String serverAddr) {
     int colon = serverAddr.lastIndexOf(':');
@@ -83,6 +88,9 @@ public class SessionOptions {
         throw new BurrowException(ErrorCode.BAD_CERTIFICATE, "root_cas file \"" + rootCas + "\" cannot be read");
       }
       o.setTrustOptions(new PemTrustOptions().addCertPath(rootCas));
+    }
+    if (proxy != null) {
+      o.setProxyOptions(proxy);
     }
     if (OpenSSLEngineOptions.isAvailable()) {
       o.setSslEngineOptions(new OpenSSLEngineOptions());
