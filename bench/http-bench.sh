@@ -1,0 +1,475 @@
+#!/usr/bin/env bash
+# burrow HTTP benchmark: direct nginx vs one haproxy L7 hop vs the burrow tunnel (edge + agent, two JVMs),
+# measured side by side in one run, ROUNDS interleaved rounds, medians reported. Then an "aborted downloads"
+# robustness check against each tunnel. Optional JFR profiling of edge and agent under load (PROFILE=1).
+#
+# Everything listens on 127.0.0.1 on ports picked at run time; configs and logs live in a temp dir; every
+# process this script starts is stopped by a trap; a watchdog bounds the whole run (MAX_SECONDS).
+#
+# Usage: bench/http-bench.sh            (defaults below; ~8 minutes on 2 cores)
+#   ROUNDS=3 DURATION=10 WARMUP=3       rounds, seconds per measurement, untimed warm-up seconds per target
+#   TUNNEL_INSTANCES="2 1"              one tunnel (own edge + agent) per value of edge --instances; "default"
+#                                       means no --instances flag (edge default: one per core)
+#   HAPROXY_THREADS=1                   haproxy nbthread
+#   ABORT_ROUNDS=10 ABORT_CLIENTS=24    aborted-download rounds and parallel clients per round
+#   PROFILE=0|1                         1: after the benchmark, record JFR on edge and agent of each tunnel under
+#                                       100 B load and 1 MiB load (PROFILE_SECONDS each) and summarise hot frames
+#   BENCH_JAVA_OPTS=...                 extra JVM flags for edge and agent
+#   INITIAL_WARMUP=90                   untimed JIT warm-up of each tunnel before round 1 (seconds of 100 B load;
+#                                       on a loaded 2-core box C2 needs minutes: 30 s left rounds 1-2 cold)
+#   MAX_SECONDS=2400                    hard bound on the whole run
+#   KEEP_TMP=1                          keep the temp dir (logs, configs, raw wrk output)
+set -euo pipefail
+
+ROUNDS=${ROUNDS:-3}
+DURATION=${DURATION:-10}
+WARMUP=${WARMUP:-3}
+INITIAL_WARMUP=${INITIAL_WARMUP:-90}
+TUNNEL_INSTANCES=${TUNNEL_INSTANCES:-"2 1"}
+HAPROXY_THREADS=${HAPROXY_THREADS:-1}
+ABORT_ROUNDS=${ABORT_ROUNDS:-10}
+ABORT_CLIENTS=${ABORT_CLIENTS:-24}
+PROFILE=${PROFILE:-0}
+PROFILE_SECONDS=${PROFILE_SECONDS:-30}
+MAX_SECONDS=${MAX_SECONDS:-2400}
+BENCH_JAVA_OPTS=${BENCH_JAVA_OPTS:-}
+KEEP_TMP=${KEEP_TMP:-0}
+SMALL_CONNS=50
+BIG_CONNS=8
+DOMAIN=bench.test
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+jar="$root/dist/target/burrow-all.jar"
+stamp="$(date +%Y%m%d-%H%M%S)"
+results="$root/bench/results/$stamp"
+JAVA_OPTS=(-XX:+UseParallelGC --add-opens java.base/java.lang=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED)
+# shellcheck disable=SC2206
+[ -n "$BENCH_JAVA_OPTS" ] && JAVA_OPTS+=($BENCH_JAVA_OPTS)
+
+log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+die() { log "FATAL: $*"; exit 1; }
+
+for tool in java wrk haproxy nginx curl ss awk sha256sum; do
+  command -v "$tool" >/dev/null || die "missing tool: $tool"
+done
+
+# ------------------------------------------------------------------ build
+if [ ! -f "$jar" ]; then
+  log "building $jar (mvn package, tests skipped)"
+  (cd "$root" && mvn -B -ntp -q -DskipTests package) >&2 || die "build failed"
+fi
+
+# ------------------------------------------------------------------ temp dir, process tracking, cleanup
+tmp="$(mktemp -d "${TMPDIR:-/tmp}/burrow-bench.XXXXXX")"
+chmod 755 "$tmp"   # nginx workers may run as another user (nobody when started as root)
+mkdir -p "$results"
+PIDS=()          # started processes, stopped in reverse order
+WATCHDOG=""
+
+stop_pid() {     # TERM, wait up to 5 s, then KILL; only our own pids
+  local pid=$1 i
+  kill -0 "$pid" 2>/dev/null || return 0
+  kill -TERM "$pid" 2>/dev/null || true
+  for i in $(seq 50); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
+  log "pid $pid ignored SIGTERM for 5 s, killing"
+  kill -KILL "$pid" 2>/dev/null || true
+}
+
+cleanup() {
+  local rc=$?
+  trap - EXIT INT TERM
+  [ -n "$WATCHDOG" ] && kill "$WATCHDOG" 2>/dev/null || true
+  local i
+  for ((i = ${#PIDS[@]} - 1; i >= 0; i--)); do stop_pid "${PIDS[$i]}"; done
+  if [ -d "$tmp" ]; then
+    cp "$tmp"/*.log "$results"/ 2>/dev/null || true
+    if [ "$KEEP_TMP" = 1 ]; then log "temp dir kept: $tmp"; else rm -rf "$tmp"; fi
+  fi
+  exit $rc
+}
+trap cleanup EXIT
+trap 'log "interrupted"; exit 130' INT TERM
+( sleep "$MAX_SECONDS"; echo "[watchdog] run exceeded MAX_SECONDS=$MAX_SECONDS, stopping" >&2; kill -TERM $$ ) &
+WATCHDOG=$!
+
+# ------------------------------------------------------------------ ports
+declare -A USED_PORTS=()
+PORT=0
+pick_port() {    # sets PORT to a loopback port nobody listens on or uses
+  local p n
+  for n in $(seq 500); do
+    p=$(( 20000 + (RANDOM * 32768 + RANDOM) % 40000 ))
+    [ -n "${USED_PORTS[$p]:-}" ] && continue
+    if [ -z "$(ss -Hatn "( sport = :$p or dport = :$p )" 2>/dev/null)" ]; then
+      USED_PORTS[$p]=1; PORT=$p; return 0
+    fi
+  done
+  die "no free port found"
+}
+
+wait_for() {     # wait_for <seconds> <description> <command...>: poll until the command succeeds
+  local secs=$1 what=$2; shift 2
+  local deadline=$((SECONDS + secs))
+  until "$@" >/dev/null 2>&1; do
+    [ $SECONDS -ge $deadline ] && die "timed out after ${secs}s waiting for $what"
+    sleep 0.2
+  done
+}
+
+# ------------------------------------------------------------------ upstream: nginx
+www="$tmp/www"; mkdir -p "$www"
+head -c 100 /dev/urandom | od -An -tx1 | tr -d ' \n' | head -c 100 > "$www/small.txt"
+head -c 1048576 /dev/urandom > "$www/big.bin"
+SMALL_SHA=$(sha256sum < "$www/small.txt" | cut -d' ' -f1)
+BIG_SHA=$(sha256sum < "$www/big.bin" | cut -d' ' -f1)
+
+pick_port; NGINX_PORT=$PORT
+mkdir -p "$tmp/nginx"
+cat > "$tmp/nginx.conf" <<EOF
+worker_processes 1;
+daemon off;
+pid $tmp/nginx/nginx.pid;
+error_log $tmp/nginx.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  keepalive_timeout 65;
+  keepalive_requests 1000000;
+  sendfile on;
+  tcp_nopush on;
+  tcp_nodelay on;
+  client_body_temp_path $tmp/nginx/body;
+  proxy_temp_path $tmp/nginx/proxy;
+  fastcgi_temp_path $tmp/nginx/fastcgi;
+  uwsgi_temp_path $tmp/nginx/uwsgi;
+  scgi_temp_path $tmp/nginx/scgi;
+  default_type application/octet-stream;
+  server {
+    listen 127.0.0.1:$NGINX_PORT;
+    root $www;
+  }
+}
+EOF
+nginx -c "$tmp/nginx.conf" -p "$tmp/nginx" 2>>"$tmp/nginx.log" &
+PIDS+=($!)
+NGINX_MASTER=$!
+
+# ------------------------------------------------------------------ one haproxy L7 hop
+pick_port; HAPROXY_PORT=$PORT
+cat > "$tmp/haproxy.cfg" <<EOF
+global
+  nbthread $HAPROXY_THREADS
+  maxconn 4096
+defaults
+  mode http
+  timeout connect 5s
+  timeout client 60s
+  timeout server 60s
+  option http-keep-alive
+  http-reuse always
+frontend fe
+  bind 127.0.0.1:$HAPROXY_PORT
+  default_backend be
+backend be
+  server nginx 127.0.0.1:$NGINX_PORT
+EOF
+haproxy -db -f "$tmp/haproxy.cfg" >"$tmp/haproxy.log" 2>&1 &
+HAPROXY_PID=$!; PIDS+=($!)
+
+# ------------------------------------------------------------------ burrow tunnels: one edge + agent per variant
+declare -A EDGE_PID=() AGENT_PID=() TUNNEL_PORT=()
+start_tunnel() {  # start_tunnel <instances|default>
+  local inst=$1 name="burrow-i$1" http https ctl home ca args=()
+  pick_port; http=$PORT; pick_port; https=$PORT; pick_port; ctl=$PORT
+  home="$tmp/home-$name"; mkdir -p "$home"
+  [ "$inst" != default ] && args=(--instances "$inst")
+  BURROW_HOME="$home" java "${JAVA_OPTS[@]}" -jar "$jar" edge --host 127.0.0.1 --domain "$DOMAIN" \
+    --http-port "$http" --https-port "$https" --control-port "$ctl" "${args[@]}" >"$tmp/$name-edge.log" 2>&1 &
+  EDGE_PID[$name]=$!; PIDS+=($!)
+  wait_for 120 "$name edge" grep -q "burrow edge listening" "$tmp/$name-edge.log"
+  ca=$(grep -o 'root_cas: [^ ]*' "$tmp/$name-edge.log" | head -1 | cut -d' ' -f2)
+  [ -f "$ca" ] || die "$name: edge printed no CA path"
+  BURROW_HOME="$home" java "${JAVA_OPTS[@]}" -jar "$jar" http --server "127.0.0.1:$ctl" --root-cas "$ca" \
+    -subdomain=bench "$NGINX_PORT" >"$tmp/$name-agent.log" 2>&1 &
+  AGENT_PID[$name]=$!; PIDS+=($!)
+  wait_for 120 "$name agent" grep -q "Forwarding.*http://bench\.$DOMAIN:$http" "$tmp/$name-agent.log"
+  TUNNEL_PORT[$name]=$http
+  log "$name: edge pid ${EDGE_PID[$name]} http :$http control :$ctl, agent pid ${AGENT_PID[$name]}"
+}
+
+wait_for 20 nginx curl -sf "http://127.0.0.1:$NGINX_PORT/small.txt"
+wait_for 20 haproxy curl -sf "http://127.0.0.1:$HAPROXY_PORT/small.txt"
+TARGETS=(direct haproxy)
+declare -A URL=() HOSTHDR=()
+URL[direct]="http://127.0.0.1:$NGINX_PORT";   HOSTHDR[direct]="127.0.0.1:$NGINX_PORT"
+URL[haproxy]="http://127.0.0.1:$HAPROXY_PORT"; HOSTHDR[haproxy]="127.0.0.1:$HAPROXY_PORT"
+TUNNELS=()
+for inst in $TUNNEL_INSTANCES; do
+  start_tunnel "$inst"
+  name="burrow-i$inst"
+  TUNNELS+=("$name"); TARGETS+=("$name")
+  URL[$name]="http://127.0.0.1:${TUNNEL_PORT[$name]}"; HOSTHDR[$name]="bench.$DOMAIN:${TUNNEL_PORT[$name]}"
+done
+
+check_target() {  # check_target <name> <path> <sha>: prints "ok" or what went wrong
+  local t=$1 path=$2 want=$3 out code sha
+  out="$tmp/check.$t.$$"
+  code=$(curl -s --max-time 10 -o "$out" -w '%{http_code}' -H "Host: ${HOSTHDR[$t]}" "${URL[$t]}$path" || true)
+  sha=$(sha256sum < "$out" 2>/dev/null | cut -d' ' -f1); rm -f "$out"
+  if [ "$code" = 200 ] && [ "$sha" = "$want" ]; then echo ok; else echo "status=$code body_sha_ok=$([ "$sha" = "$want" ] && echo yes || echo no)"; fi
+}
+for t in "${TARGETS[@]}"; do
+  for spec in "/small.txt $SMALL_SHA" "/big.bin $BIG_SHA"; do
+    # shellcheck disable=SC2086
+    r=$(check_target "$t" $spec); [ "$r" = ok ] || die "$t ${spec%% *}: $r"
+  done
+done
+log "all targets answer correctly: ${TARGETS[*]}"
+
+# ------------------------------------------------------------------ machine description
+{
+  echo "date: $(date -Is)"
+  echo "host: $(uname -srm), $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')), $(free -g | awk '/Mem:/ {print $2}') GiB RAM"
+  echo "loadavg at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "java: $(java -version 2>&1 | head -1)"
+  echo "wrk: $(wrk -v 2>&1 | head -1 | cut -c1-40); haproxy: $(haproxy -v | head -1 | cut -d' ' -f3); nginx: $(nginx -v 2>&1 | cut -d/ -f2)"
+  echo "git: $(git -C "$root" rev-parse --short HEAD) ($(git -C "$root" rev-parse --abbrev-ref HEAD))"
+  echo "settings: ROUNDS=$ROUNDS DURATION=${DURATION}s WARMUP=${WARMUP}s TUNNEL_INSTANCES='$TUNNEL_INSTANCES' HAPROXY_THREADS=$HAPROXY_THREADS"
+  echo "jvm: ${JAVA_OPTS[*]}"
+} > "$results/machine.txt"
+cat "$results/machine.txt" >&2
+
+# ------------------------------------------------------------------ wrk runs and parsing
+to_ms() { awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n += 0; else if (v ~ /s$/) n *= 1000; printf "%.3f", n }'; }
+to_mib() { awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /GB$/) n *= 1024; else if (v ~ /MB$/) n += 0; else if (v ~ /KB$/) n /= 1024; else n /= 1048576; printf "%.1f", n }'; }
+
+run_wrk() {  # run_wrk <target> <conns> <secs> <path> <outfile> [--latency]
+  local t=$1 c=$2 d=$3 path=$4 out=$5; shift 5
+  timeout $((d + 30)) wrk -t2 -c"$c" -d"${d}s" "$@" -H "Host: ${HOSTHDR[$t]}" "${URL[$t]}$path" > "$out" 2>&1 || true
+}
+
+parse_small() {  # prints: rps p50ms p99ms errors
+  local f=$1 rps p50 p99 non2xx sockerr
+  rps=$(awk '/^Requests\/sec:/ {print $2}' "$f"); p50=$(awk '$1 == "50%" {print $2}' "$f"); p99=$(awk '$1 == "99%" {print $2}' "$f")
+  non2xx=$(awk '/Non-2xx/ {print $NF}' "$f"); sockerr=$(awk '/Socket errors/ {gsub(",", ""); print $4 + $6 + $8 + $10}' "$f")
+  echo "${rps:-0} $(to_ms "${p50:-0}") $(to_ms "${p99:-0}") $(( ${non2xx:-0} + ${sockerr:-0} ))"
+}
+parse_big() {    # prints: MiB/s rps errors
+  local f=$1 tr rps non2xx sockerr
+  tr=$(awk '/^Transfer\/sec:/ {print $2}' "$f"); rps=$(awk '/^Requests\/sec:/ {print $2}' "$f")
+  non2xx=$(awk '/Non-2xx/ {print $NF}' "$f"); sockerr=$(awk '/Socket errors/ {gsub(",", ""); print $4 + $6 + $8 + $10}' "$f")
+  echo "$(to_mib "${tr:-0B}") ${rps:-0} $(( ${non2xx:-0} + ${sockerr:-0} ))"
+}
+
+# CPU accounting: on a shared, loaded machine throughput depends on how much CPU the scheduler grants, so we also
+# report the CPU each hop burns per request (utime + stime from /proc, clock ticks), which is far less noisy.
+CLK_TCK=$(getconf CLK_TCK)
+declare -A PROXY_PIDS=()
+PROXY_PIDS[direct]=""
+PROXY_PIDS[haproxy]="$HAPROXY_PID"
+for t in "${TUNNELS[@]}"; do PROXY_PIDS[$t]="${EDGE_PID[$t]} ${AGENT_PID[$t]}"; done
+cpu_ticks() {  # cpu_ticks <pid...>: summed utime + stime of the processes (all threads)
+  local p sum=0 v
+  for p in "$@"; do
+    v=$(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0); sum=$((sum + v))
+  done
+  echo $sum
+}
+raw="$results/raw.tsv"
+printf 'round\ttarget\trps\tp50_ms\tp99_ms\tsmall_errors\tmib_s\tbig_rps\tbig_errors\tloadavg\tproxy_us_per_req\tnginx_us_per_req\tproxy_ms_per_mib\n' > "$raw"
+
+if [ "$ROUNDS" -gt 0 ]; then
+  log "initial warm-up of the tunnels (${INITIAL_WARMUP}s each, untimed)"
+  for t in "${TUNNELS[@]}"; do
+    run_wrk "$t" $SMALL_CONNS "$INITIAL_WARMUP" /small.txt /dev/null
+    run_wrk "$t" $BIG_CONNS 3 /big.bin /dev/null
+  done
+fi
+
+NGINX_PIDS="$NGINX_MASTER $(pgrep -P "$NGINX_MASTER" | tr '\n' ' ')"
+n=${#TARGETS[@]}
+for ((r = 1; r <= ROUNDS; r++)); do
+  for ((k = 0; k < n; k++)); do
+    t=${TARGETS[$(( (k + r - 1) % n ))]}      # rotate the order every round
+    run_wrk "$t" $SMALL_CONNS "$WARMUP" /small.txt /dev/null
+    fs="$results/r$r-$t-small.txt"; fb="$results/r$r-$t-big.txt"
+    # shellcheck disable=SC2086
+    c0=$(cpu_ticks ${PROXY_PIDS[$t]}); n0=$(cpu_ticks $NGINX_PIDS)
+    run_wrk "$t" $SMALL_CONNS "$DURATION" /small.txt "$fs" --latency
+    # shellcheck disable=SC2086
+    c1=$(cpu_ticks ${PROXY_PIDS[$t]}); n1=$(cpu_ticks $NGINX_PIDS)
+    run_wrk "$t" $BIG_CONNS 2 /big.bin /dev/null
+    # shellcheck disable=SC2086
+    c2=$(cpu_ticks ${PROXY_PIDS[$t]})
+    run_wrk "$t" $BIG_CONNS "$DURATION" /big.bin "$fb"
+    # shellcheck disable=SC2086
+    c3=$(cpu_ticks ${PROXY_PIDS[$t]})
+    read -r rps p50 p99 se < <(parse_small "$fs")
+    read -r mib brps be < <(parse_big "$fb")
+    cpu=$(awk -v d=$((c1 - c0)) -v n=$((n1 - n0)) -v b=$((c3 - c2)) -v hz="$CLK_TCK" -v rps="$rps" -v mib="$mib" -v secs="$DURATION" 'BEGIN {
+      req = rps * secs; mb = mib * secs
+      printf "%.0f\t%.0f\t%.2f", (req > 0 ? d / hz * 1e6 / req : 0), (req > 0 ? n / hz * 1e6 / req : 0), (mb > 0 ? b / hz * 1e3 / mb : 0) }')
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$r" "$t" "$rps" "$p50" "$p99" "$se" "$mib" "$brps" "$be" \
+      "$(cut -d' ' -f1 /proc/loadavg)" "$cpu" >> "$raw"
+    log "round $r $t: $rps req/s, p50 $p50 ms, p99 $p99 ms, errors $se | $mib MiB/s, errors $be | proxy CPU us/req, nginx us/req, proxy CPU ms/MiB: $(echo "$cpu" | tr '\t' ' ')"
+  done
+done
+
+# ------------------------------------------------------------------ medians and ratios
+median_of() {  # median_of <target> <column>
+  awk -F'\t' -v t="$1" -v c="$2" 'NR > 1 && $2 == t {print $c}' "$raw" | sort -g |
+    awk '{ v[NR] = $1 } END { if (NR == 0) { print 0; exit } if (NR % 2) print v[(NR + 1) / 2]; else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+table="$results/table.md"
+if [ "$ROUNDS" -gt 0 ]; then
+  declare -A M_RPS=() M_P50=() M_P99=() M_MIB=()
+  {
+    echo "Medians of $ROUNDS interleaved rounds; 100 B: wrk -t2 -c$SMALL_CONNS -d${DURATION}s --latency; 1 MiB: wrk -t2 -c$BIG_CONNS -d${DURATION}s; haproxy nbthread $HAPROXY_THREADS"
+    echo
+    echo "| target | 100 B req/s | p50 ms | p99 ms | 1 MiB MiB/s | proxy CPU us/req (100 B) | proxy CPU ms/MiB | errors (sum) |"
+    echo "|---|---:|---:|---:|---:|---:|---:|---:|"
+    for t in "${TARGETS[@]}"; do
+      M_RPS[$t]=$(median_of "$t" 3); M_P50[$t]=$(median_of "$t" 4); M_P99[$t]=$(median_of "$t" 5); M_MIB[$t]=$(median_of "$t" 7)
+      errs=$(awk -F'\t' -v t="$t" 'NR > 1 && $2 == t {s += $6 + $9} END {print s + 0}' "$raw")
+      printf '| %s | %.0f | %.2f | %.2f | %.1f | %s | %s | %s |\n' "$t" "${M_RPS[$t]}" "${M_P50[$t]}" "${M_P99[$t]}" "${M_MIB[$t]}" \
+        "$([ "$t" = direct ] && echo - || median_of "$t" 11)" "$([ "$t" = direct ] && echo - || median_of "$t" 13)" "$errs"
+    done
+    echo
+    echo "proxy CPU = utime+stime of haproxy, or of edge + agent JVMs, during the measurement / requests (or MiB) served."
+    echo "loadavg (1 min) during the rounds: $(awk -F'\t' 'NR > 1 {printf "%s ", $10}' "$raw")"
+    echo
+    echo "| tunnel | req/s vs haproxy (target >= 0.50) | p99 at $SMALL_CONNS conns (target < 3 ms) | MiB/s vs haproxy (target >= 0.60) |"
+    echo "|---|---:|---:|---:|"
+    for t in "${TUNNELS[@]}"; do
+      awk -v name="$t" -v rt="${M_RPS[$t]}" -v rh="${M_RPS[haproxy]}" -v p99="${M_P99[$t]}" -v mt="${M_MIB[$t]}" -v mh="${M_MIB[haproxy]}" 'BEGIN {
+        a = rh > 0 ? rt / rh : 0; b = mh > 0 ? mt / mh : 0
+        printf "| %s | %.2f %s | %.2f ms %s | %.2f %s |\n", name, a, (a >= 0.5 ? "PASS" : "FAIL"), p99, (p99 < 3 ? "PASS" : "FAIL"), b, (b >= 0.6 ? "PASS" : "FAIL") }'
+    done
+  } > "$table"
+fi
+
+# ------------------------------------------------------------------ (d) aborted downloads
+abort_report="$results/aborts.md"
+abort_round() {  # abort_round <tunnel>: ABORT_CLIENTS parallel clients that hang up mid-way through the 1 MiB body
+  local t=$1 i k pids=() sizes="$tmp/abort-sizes"
+  : > "$sizes"
+  for ((i = 0; i < ABORT_CLIENTS; i++)); do
+    k=$((i % 3))
+    if [ $k = 0 ]; then      # slow reader that gives up: the body is in flight through the mux when it hangs up
+      ( curl -s --limit-rate 200k --max-time 0.3 -o /dev/null -w '%{size_download}\n' -H "Host: ${HOSTHDR[$t]}" \
+          "${URL[$t]}/big.bin" >> "$sizes" || true ) &
+    elif [ $k = 1 ]; then    # fast reader that stops after 64 KiB
+      ( curl -s -H "Host: ${HOSTHDR[$t]}" "${URL[$t]}/big.bin" 2>/dev/null | head -c 65536 | wc -c >> "$sizes" || true ) &
+    else                     # plain timeout
+      ( curl -s --max-time 0.05 -o /dev/null -w '%{size_download}\n' -H "Host: ${HOSTHDR[$t]}" \
+          "${URL[$t]}/big.bin" >> "$sizes" || true ) &
+    fi
+    pids+=($!)
+  done
+  for i in "${pids[@]}"; do wait "$i" 2>/dev/null || true; done
+  awk '$1 < 1048576 {a++} END {print a + 0}' "$sizes"
+}
+{
+  echo "Aborted downloads: $ABORT_ROUNDS rounds in a row of $ABORT_CLIENTS parallel clients hanging up during a 1 MiB body"
+  echo "(1/3 curl --limit-rate 200k --max-time 0.3, 1/3 curl | head -c 65536, 1/3 curl --max-time 0.05);"
+  echo "after each round one normal request for the 100 B file (status 200 and exact body) must succeed."
+  echo
+  echo "| tunnel | rounds passed | clients aborted mid-body | check after last round (100 B / 1 MiB) | req/s before / after (3 s, c$SMALL_CONNS) | agent->nginx conns before / after (estab, close-wait) | edge, agent alive |"
+  echo "|---|---:|---:|---|---|---|---|"
+} > "$abort_report"
+agent_conns() {  # agent_conns <agent pid>: "established, close-wait" connections of the agent to nginx
+  local e w
+  e=$(ss -Htnp state established "( dport = :$NGINX_PORT )" 2>/dev/null | grep -c "pid=$1," || true)
+  w=$(ss -Htnp state close-wait "( dport = :$NGINX_PORT )" 2>/dev/null | grep -c "pid=$1," || true)
+  echo "$e, $w"
+}
+for t in "${TUNNELS[@]}"; do
+  conns_pre=$(agent_conns "${AGENT_PID[$t]}")
+  run_wrk "$t" $SMALL_CONNS 3 /small.txt "$tmp/pre-abort.txt"
+  pre=$(awk '/^Requests\/sec:/ {printf "%.0f", $2}' "$tmp/pre-abort.txt")
+  passed=0; aborted=0; fails=""
+  for ((r = 1; r <= ABORT_ROUNDS; r++)); do
+    a=$(abort_round "$t"); aborted=$((aborted + a))
+    res=$(check_target "$t" /small.txt "$SMALL_SHA")
+    if [ "$res" = ok ]; then passed=$((passed + 1)); else fails="$fails r$r:$res"; fi
+    log "aborts $t round $r: $a/$ABORT_CLIENTS aborted mid-body, normal request: $res"
+  done
+  final="$(check_target "$t" /small.txt "$SMALL_SHA") / $(check_target "$t" /big.bin "$BIG_SHA")"
+  run_wrk "$t" $SMALL_CONNS 3 /small.txt "$tmp/post-abort.txt"
+  post=$(awk '/^Requests\/sec:/ {printf "%.0f", $2}' "$tmp/post-abort.txt")
+  postnon2xx=$(awk '/Non-2xx/ {print $NF}' "$tmp/post-abort.txt")
+  sleep 2
+  conns_post=$(agent_conns "${AGENT_PID[$t]}")
+  alive="$(kill -0 "${EDGE_PID[$t]}" 2>/dev/null && echo yes || echo NO), $(kill -0 "${AGENT_PID[$t]}" 2>/dev/null && echo yes || echo NO)"
+  printf '| %s | %d/%d%s | %d/%d | %s | %s / %s%s | %s / %s | %s |\n' "$t" "$passed" "$ABORT_ROUNDS" "${fails:+ (failed:$fails)}" \
+    "$aborted" $((ABORT_ROUNDS * ABORT_CLIENTS)) "$final" "${pre:-0}" "${post:-0}" "${postnon2xx:+ ($postnon2xx non-2xx)}" \
+    "$conns_pre" "$conns_post" "$alive" >> "$abort_report"
+done
+
+# ------------------------------------------------------------------ optional JFR profile
+summarise_jfr() {  # summarise_jfr <file.jfr> <out.txt>
+  local f=$1 out=$2
+  (
+    set +e +o pipefail   # head closes pipes early
+    echo "== $(basename "$f")"
+    echo "-- top frames (self samples), all threads"
+    jfr print --events jdk.ExecutionSample --stack-depth 1 "$f" |
+      awk '/stackTrace = \[/ {getline; sub(/^ +/, ""); sub(/ line:.*/, ""); c[$0]++; n++} END {for (k in c) printf "%6d %5.1f%% %s\n", c[k], 100 * c[k] / n, k; printf "%6d total\n", n}' |
+      sort -rn | head -31
+    echo "-- samples by top-frame package (self)"
+    jfr print --events jdk.ExecutionSample --stack-depth 1 "$f" |
+      awk '/stackTrace = \[/ {getline; sub(/^ +/, ""); sub(/\(.*/, ""); n2 = split($0, p, "."); k = p[1] "." p[2] (n2 > 4 ? "." p[3] : ""); c[k]++; n++} END {for (k in c) printf "%6d %5.1f%% %s\n", c[k], 100 * c[k] / n, k}' |
+      sort -rn | head -15
+    echo "-- inclusive samples of burrow.* and selected frames (stack depth 64)"
+    jfr print --events jdk.ExecutionSample --stack-depth 64 "$f" |
+      awk '/jdk.ExecutionSample/ {delete seen; n++} /line:/ { sub(/^ +/, ""); sub(/ line:.*/, ""); if (($0 ~ /^burrow\./ || $0 ~ /JsonObject|Json\.|jackson|SslHandler|ReferenceCountedOpenSslEngine|SSLEngine|Epoll|NioSocket|writeAndFlush|HttpClient|Http1xServer|MessagePassingQueue|PipeImpl/) && !seen[$0]++) c[$0]++ } END {for (k in c) printf "%6d %5.1f%% %s\n", c[k], 100 * c[k] / n, k}' |
+      sort -rn | head -40
+    echo "-- samples by thread"
+    jfr print --events jdk.ExecutionSample --stack-depth 1 "$f" |
+      awk -F'"' '/sampledThread/ {c[$2]++} END {for (k in c) printf "%6d %s\n", c[k], k}' | sort -rn | head -8
+    echo "-- allocation (jdk.ObjectAllocationSample weight, MiB) by class"
+    jfr print --events jdk.ObjectAllocationSample --stack-depth 1 "$f" |
+      awk '/objectClass =/ {cls = $3} /weight =/ {w = $3; u = $4; if (u ~ /kB/) w /= 1024; else if (u ~ /MB/) w += 0; else if (u ~ /GB/) w *= 1024; else w /= 1048576; a[cls] += w; t += w} END {for (k in a) printf "%10.1f %5.1f%% %s\n", a[k], 100 * a[k] / t, k; printf "%10.1f total MiB sampled\n", t}' |
+      sort -rn | head -16
+    echo "-- GC"
+    jfr print --events jdk.GarbageCollection "$f" |
+      awk '/name =/ {n[$3]++} /sumOfPauses =/ {v = $3; u = $4; if (u == "s") v *= 1000; else if (u == "us") v /= 1000; else if (u == "ns") v /= 1e6; p += v} END {for (k in n) printf "%d x %s; ", n[k], k; printf "total pause %.1f ms\n", p}'
+    echo
+  ) >> "$out"
+}
+if [ "$PROFILE" = 1 ]; then
+  command -v jcmd >/dev/null && command -v jfr >/dev/null || die "PROFILE=1 needs jcmd and jfr"
+  prof="$results/profile.txt"; : > "$prof"
+  # the profile settings, but Java samples every 1 ms instead of 10 ms: a starved JVM gets few samples otherwise
+  jfc="$tmp/profile-1ms.jfc"
+  sed -e '/"jdk.ExecutionSample"/,/<\/event>/ s/<setting name="period"\([^>]*\)>[^<]*</<setting name="period"\1>1 ms</' \
+    "$(dirname "$(readlink -f "$(command -v java)")")/../lib/jfr/profile.jfc" > "$jfc"
+  for t in "${TUNNELS[@]}"; do
+    for load in small big; do
+      for side in edge agent; do
+        if [ $side = edge ]; then pid=${EDGE_PID[$t]}; else pid=${AGENT_PID[$t]}; fi
+        timeout 30 jcmd "$pid" JFR.start name=bench settings="$jfc" duration="${PROFILE_SECONDS}s" \
+          filename="$results/$t-$side-$load.jfr" >/dev/null
+      done
+      if [ $load = small ]; then
+        run_wrk "$t" $SMALL_CONNS $((PROFILE_SECONDS + 2)) /small.txt "$results/profile-$t-small-wrk.txt" --latency
+      else
+        run_wrk "$t" $BIG_CONNS $((PROFILE_SECONDS + 2)) /big.bin "$results/profile-$t-big-wrk.txt"
+      fi
+      for side in edge agent; do
+        wait_for 60 "JFR dump" test -s "$results/$t-$side-$load.jfr"
+        sleep 1
+        summarise_jfr "$results/$t-$side-$load.jfr" "$prof"
+      done
+      log "profiled $t under $load load"
+    done
+  done
+  log "JFR summaries: $prof"
+fi
+
+echo
+echo "== burrow http-bench $stamp ($results)"
+cat "$results/machine.txt"
+echo
+[ -f "$table" ] && cat "$table" && echo
+cat "$abort_report"
