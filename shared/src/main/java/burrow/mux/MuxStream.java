@@ -387,6 +387,10 @@ public final class MuxStream implements ReadStream<Buffer>, WriteStream<Buffer> 
     ackPending = true;
   }
 
+  boolean isAckPending() {
+    return ackPending;
+  }
+
   void addSendWindow(long delta) {
     sendWindow += delta;
     flushOutbound();
