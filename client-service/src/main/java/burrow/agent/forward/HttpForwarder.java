@@ -62,20 +62,28 @@ public final class HttpForwarder {
     }
     ro.setHeaders(headers);
     client.request(ro)
-        .compose(req -> upgrade != null ? exchangeUpgrade(stream, req, rest) : exchange(stream, req, rest, headers))
+        .compose(req -> upgrade != null ? exchangeUpgrade(stream, req, rest)
+            : exchange(stream, req, rest, headers, head.getBoolean("nb", false)))
         .onFailure(err -> fail(stream, local, err));
   }
 
   private Future<Void> exchange(MuxStream stream, HttpClientRequest req, io.vertx.core.buffer.Buffer rest,
-                                MultiMap headers) {
-    if (!headers.contains(HttpHeaders.CONTENT_LENGTH)) {
-      req.setChunked(true);
-    }
+                                MultiMap headers, boolean bodyless) {
     stream.resetHandler(code -> req.reset());
-    if (rest != null) {
-      req.write(rest);
+    if (bodyless) {
+      // The edge said there is no body ("nb"): send the request now, and just let the stream's FIN arrive.
+      stream.handler(b -> { }).endHandler(v -> { });
+      stream.resume();
+      req.end();
+    } else {
+      if (!headers.contains(HttpHeaders.CONTENT_LENGTH)) {
+        req.setChunked(true);
+      }
+      if (rest != null) {
+        req.write(rest);
+      }
+      stream.pipe().endOnFailure(false).to(req).onFailure(err -> req.reset());
     }
-    stream.pipe().endOnFailure(false).to(req).onFailure(err -> req.reset());
     return req.response().compose(resp -> {
       ExchangeObserver.status(stream, resp.statusCode());
       stream.write(Heads.encode(HttpHead.response(resp.statusCode(), resp.statusMessage(), resp.headers())));

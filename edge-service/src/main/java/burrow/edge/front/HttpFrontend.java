@@ -62,13 +62,10 @@ public final class HttpFrontend implements Handler<HttpServerRequest> {
       ErrorPages.send(req, new BurrowException(ErrorCode.AUTH_REQUIRED, "this tunnel requires a user name and password"));
       return;
     }
-    b.session().openStream()
-        .compose(stream -> exchange(req, b, authority, stream))
-        .onFailure(err -> ErrorPages.send(req, err));
-  }
-
-  private Future<Void> exchange(HttpServerRequest req, Binding b, HostAndPort authority, MuxStream stream) {
+    // Build and encode the head here, on the public connection's event loop; the session's loop (which serves
+    // every request of this agent) then only writes it.
     String upgrade = isUpgrade(req) ? req.getHeader(HttpHeaders.UPGRADE) : null;
+    boolean bodyless = upgrade == null && !hasBody(req);
     String client = req.remoteAddress().hostAddress();
     JsonObject head = HttpHead.request(b.spec().id(), client + ":" + req.remoteAddress().port(), scheme,
         req.method().name(), req.uri(), authority.toString(), req.headers(), upgrade);
@@ -78,13 +75,39 @@ public final class HttpFrontend implements Handler<HttpServerRequest> {
     if (xff != null) {
       removeHeader(head, "X-Forwarded-For", 1);
     }
+    if (bodyless) {
+      head.put("nb", true);
+      req.resume();                                         // nothing to read: let the request end
+    }
+    Buffer encoded = Heads.encode(head);
+    b.session().openStream()
+        .compose(stream -> exchange(req, stream, encoded, upgrade != null, bodyless))
+        .onFailure(err -> ErrorPages.send(req, err));
+  }
+
+  private Future<Void> exchange(HttpServerRequest req, MuxStream stream, Buffer head, boolean upgrade,
+                                boolean bodyless) {
     HttpServerResponse resp = req.response();
     resp.closeHandler(v -> stream.reset(MuxErrorCode.CANCEL));
-    stream.write(Heads.encode(head));
-    if (upgrade == null) {
+    stream.write(head);
+    if (bodyless) {
+      stream.end();                                         // head and FIN leave in one frame batch
+    } else if (!upgrade) {
       req.pipe().endOnFailure(false).to(stream).onFailure(err -> stream.reset(MuxErrorCode.CANCEL));
     }
-    return Heads.readOne(stream).compose(read -> respond(req, stream, read, upgrade != null));
+    return Heads.readOne(stream).compose(read -> respond(req, stream, read, upgrade));
+  }
+
+  /** A request has a body when it says so: a Content-Length above 0 or a Transfer-Encoding (HTTP/2: not ended). */
+  private static boolean hasBody(HttpServerRequest req) {
+    String cl = req.getHeader(HttpHeaders.CONTENT_LENGTH);
+    if (cl != null) {
+      return !cl.trim().equals("0");
+    }
+    if (req.version() == HttpVersion.HTTP_2) {
+      return !req.isEnded();
+    }
+    return req.getHeader(HttpHeaders.TRANSFER_ENCODING) != null;
   }
 
   private Future<Void> respond(HttpServerRequest req, MuxStream stream, Heads.Read read, boolean upgrade) {
