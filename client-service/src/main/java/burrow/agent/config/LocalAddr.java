@@ -13,7 +13,23 @@ import java.net.URISyntaxException;
  */
 public record LocalAddr(String scheme, String host, int port, boolean https) {
 
+  /** Parsed addresses, since every forwarded request asks (at most {@value #CACHE_SIZE} kept). */
+  private static final int CACHE_SIZE = 256;
+  private static final java.util.Map<String, LocalAddr> CACHE = new java.util.concurrent.ConcurrentHashMap<>();
+
   public static LocalAddr parse(String addr) {
+    LocalAddr cached = addr == null ? null : CACHE.get(addr);
+    if (cached != null) {
+      return cached;
+    }
+    LocalAddr parsed = parseUncached(addr);
+    if (CACHE.size() < CACHE_SIZE) {
+      CACHE.put(addr, parsed);
+    }
+    return parsed;
+  }
+
+  private static LocalAddr parseUncached(String addr) {
     if (addr == null || addr.isBlank()) {
       throw new BurrowException(ErrorCode.BAD_LOCAL_ADDR, "no local address given: use a port (8080), host:port, or a URL");
     }

@@ -9,7 +9,9 @@ import burrow.mux.MuxErrorCode;
 import burrow.mux.MuxStream;
 import burrow.proto.Heads;
 import burrow.proto.HttpHead;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
@@ -80,12 +82,13 @@ public final class HttpFrontend implements Handler<HttpServerRequest> {
       req.resume();                                         // nothing to read: let the request end
     }
     Buffer encoded = Heads.encode(head);
+    Context reqContext = io.vertx.core.Vertx.currentContext();
     b.session().openStream()
-        .compose(stream -> exchange(req, stream, encoded, upgrade != null, bodyless))
+        .compose(stream -> exchange(req, reqContext, stream, encoded, upgrade != null, bodyless))
         .onFailure(err -> ErrorPages.send(req, err));
   }
 
-  private Future<Void> exchange(HttpServerRequest req, MuxStream stream, Buffer head, boolean upgrade,
+  private Future<Void> exchange(HttpServerRequest req, Context reqContext, MuxStream stream, Buffer head, boolean upgrade,
                                 boolean bodyless) {
     HttpServerResponse resp = req.response();
     resp.closeHandler(v -> stream.reset(MuxErrorCode.CANCEL));
@@ -95,7 +98,12 @@ public final class HttpFrontend implements Handler<HttpServerRequest> {
     } else if (!upgrade) {
       req.pipe().endOnFailure(false).to(stream).onFailure(err -> stream.reset(MuxErrorCode.CANCEL));
     }
-    return Heads.readOne(stream).compose(read -> respond(req, stream, read, upgrade));
+    // The response head is written on the public connection's loop (one hop), not the session's.
+    return Heads.readOne(stream).compose(read -> {
+      Promise<Void> done = Promise.promise();
+      reqContext.runOnContext(v -> respond(req, stream, read, upgrade).onComplete(done));
+      return done.future();
+    });
   }
 
   /** A request has a body when it says so: a Content-Length above 0 or a Transfer-Encoding (HTTP/2: not ended). */
