@@ -47,7 +47,7 @@ public final class EdgeCommand implements Callable<Integer> {
   String key;
   @Option(names = "--region", defaultValue = "us", description = "this node's region (default ${DEFAULT-VALUE})")
   String region;
-  @Option(names = "--instances", defaultValue = "0", description = "event-loop instances per listener (default: one per core)")
+  @Option(names = "--instances", defaultValue = "0", description = "event-loop instances per listener (default: one per two cores)")
   int instances;
   @Option(names = "--with-registry", description = "run the registry in this process: agents then need a valid authtoken")
   boolean withRegistry;
@@ -73,7 +73,9 @@ public final class EdgeCommand implements Callable<Integer> {
     } else {
       o.setCertPath(cert).setKeyPath(key);
     }
-    Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
+    // As many event loops as listener instances: each loop then hosts one instance of every listener, so a public
+    // request and its agent's session share a loop as often as possible (a hop between loops costs a wake-up).
+    Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true).setEventLoopPoolSize(o.getInstances()));
     RegistryServer registry = null;
     Authenticator policy = Authenticator.acceptAll();
     EdgeServer edge;

@@ -32,7 +32,7 @@ public class EdgeOptions {
   private String caCertPath;
   private String caKeyPath;
   private String region = "us";
-  private int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
+  private int instances = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
   private int maxHeaderSize = DEFAULT_MAX_HEADER_SIZE;
   private long authTimeout = DEFAULT_AUTH_TIMEOUT;
   private long nameLease = DEFAULT_NAME_LEASE;
@@ -107,7 +107,11 @@ public class EdgeOptions {
   public EdgeOptions setCaKeyPath(String caKeyPath) { this.caKeyPath = caKeyPath; return this; }
   public String getRegion() { return region; }
   public EdgeOptions setRegion(String region) { this.region = region; return this; }
-  /** Event-loop verticle instances serving the public listeners; default: one per core. */
+  /**
+   * Event-loop verticle instances serving each listener; default: one per two cores. Fewer loops means a public
+   * request more often shares its loop with its agent's session (no cross-thread hop): on a 2-core machine one
+   * loop served more requests per second than two (docs/PERFORMANCE.md).
+   */
   public int getInstances() { return instances; }
   public EdgeOptions setInstances(int instances) { this.instances = instances; return this; }
   public int getMaxHeaderSize() { return maxHeaderSize; }
