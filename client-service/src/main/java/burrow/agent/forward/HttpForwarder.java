@@ -32,8 +32,15 @@ public final class HttpForwarder {
   public static final int POOL_SIZE = 256;
 
   private final HttpClient client;
+  private final ExchangeObserver observer;
 
   public HttpForwarder(Vertx vertx) {
+    this(vertx, null);
+  }
+
+  /** @param observer sees every exchange on tunnels with {@code inspect} on; null for none */
+  public HttpForwarder(Vertx vertx, ExchangeObserver observer) {
+    this.observer = observer;
     this.client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setPipelining(false)
             .setTcpNoDelay(true).setConnectTimeout(10_000).setTrustAll(true).setVerifyHost(false)
             .setDecompressionSupported(false).setMaxInitialLineLength(64 * 1024).setMaxHeaderSize(64 * 1024),
@@ -53,31 +60,49 @@ public final class HttpForwarder {
       headers.set(HttpHeaders.CONNECTION, "Upgrade").set(HttpHeaders.UPGRADE, upgrade);
     }
     ro.setHeaders(headers);
+    ExchangeTap tap = observer == null || !tunnel.inspect() ? null : observer.begin(tunnel, head, headers);
     client.request(ro)
-        .compose(req -> upgrade != null ? exchangeUpgrade(stream, req, rest) : exchange(stream, req, rest, headers))
-        .onFailure(err -> fail(stream, local, err));
+        .compose(req -> upgrade != null ? exchangeUpgrade(stream, req, rest, tap) : exchange(stream, req, rest, headers, tap))
+        .onFailure(err -> {
+          if (tap != null) {
+            tap.failed(err);
+          }
+          fail(stream, local, err);
+        });
   }
 
   private Future<Void> exchange(MuxStream stream, HttpClientRequest req, io.vertx.core.buffer.Buffer rest,
-                                MultiMap headers) {
+                                MultiMap headers, ExchangeTap tap) {
     if (!headers.contains(HttpHeaders.CONTENT_LENGTH)) {
       req.setChunked(true);
     }
     stream.resetHandler(code -> req.reset());
     if (rest != null) {
       req.write(rest);
+      if (tap != null) {
+        tap.requestChunk(rest);
+      }
     }
-    stream.pipe().endOnFailure(false).to(req).onFailure(err -> req.reset());
+    ExchangeTap.request(stream, tap).pipe().endOnFailure(false).to(req).onFailure(err -> req.reset());
     return req.response().compose(resp -> {
       stream.write(Heads.encode(HttpHead.response(resp.statusCode(), resp.statusMessage(), resp.headers())));
-      resp.pipe().endOnFailure(false).to(stream).onFailure(err -> stream.reset(MuxErrorCode.CANCEL));
+      if (tap != null) {
+        tap.response(resp.statusCode(), resp.statusMessage(), resp.headers());
+      }
+      ExchangeTap.response(resp, tap).pipe().endOnFailure(false).to(stream).onFailure(err -> stream.reset(MuxErrorCode.CANCEL));
       return Future.succeededFuture();
     });
   }
 
-  private Future<Void> exchangeUpgrade(MuxStream stream, HttpClientRequest req, io.vertx.core.buffer.Buffer rest) {
+  private Future<Void> exchangeUpgrade(MuxStream stream, HttpClientRequest req, io.vertx.core.buffer.Buffer rest,
+                                       ExchangeTap tap) {
     return req.connect().compose(resp -> {
       stream.write(Heads.encode(HttpHead.response(resp.statusCode(), resp.statusMessage(), resp.headers())));
+      if (tap != null) {
+        tap.requestEnd();
+        tap.response(resp.statusCode(), resp.statusMessage(), resp.headers());
+        tap.responseEnd();                                   // WebSocket frames after the 101 are not captured
+      }
       if (resp.statusCode() != 101) {
         resp.pipe().endOnFailure(false).to(stream).onFailure(err -> stream.reset(MuxErrorCode.CANCEL));
         return Future.succeededFuture();
