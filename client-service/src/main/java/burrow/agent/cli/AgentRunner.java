@@ -1,8 +1,10 @@
 package burrow.agent.cli;
 
+import burrow.agent.api.Inspector;
 import burrow.agent.config.BurrowHome;
 import burrow.agent.config.ConfigFiles;
 import burrow.agent.config.TunnelDefinition;
+import burrow.agent.inspect.InspectOptions;
 import burrow.agent.session.EdgeSession;
 import burrow.agent.session.SessionListener;
 import burrow.agent.session.SessionOptions;
@@ -46,6 +48,7 @@ public final class AgentRunner {
       so.setRootCas(trust(rootCas));
     }
     Vertx vertx = Vertx.vertx();
+    Inspector inspector = new Inspector(vertx, InspectOptions.fromConfig(config), null);
     CountDownLatch done = new CountDownLatch(1);
     int[] exit = {0};
     Future<EdgeSession> started = (server != null ? Future.succeededFuture(so) : embedded.startOrJoin(vertx).map(ep -> {
@@ -56,7 +59,16 @@ public final class AgentRunner {
       EdgeSession session = new EdgeSession(vertx, opts, tunnels, new ConsoleListener(out, err, tunnels, () -> {
         exit[0] = 1;
         done.countDown();
-      }));
+      }), inspector.observer());
+      inspector.start(session).onComplete(ar -> {
+        if (ar.failed()) {
+          err.println(BurrowException.of(ar.cause(), ErrorCode.WEB_ADDR_IN_USE).describe());
+        } else if (ar.result() != null) {
+          out.printf("Web Interface                 %s%n", ar.result());
+        }
+        out.flush();
+        err.flush();
+      });
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
         session.close().eventually(vertx::close).toCompletionStage().toCompletableFuture().join();
       }, "burrow-shutdown"));
@@ -104,7 +116,7 @@ public final class AgentRunner {
     @Override
     public void onTunnelBound(TunnelDefinition tunnel, List<String> urls) {
       for (String u : urls) {
-        out.printf("Forwarding                    %s -> %s%n", u, locals.get(tunnel.name()));
+        out.printf("Forwarding                    %s -> %s%n", u, locals.getOrDefault(tunnel.name(), tunnel.localAddr().url()));
       }
       out.flush();
     }
