@@ -25,15 +25,26 @@ public final class CaptureTap implements ExchangeTap {
 
   @Override
   public void requestChunk(Buffer chunk) {
-    if (requestFull) {
+    if (requestFull || chunk.length() == 0) {
       return;
     }
-    if (capture.requestBodyLength() + chunk.length() > store.maxBody() || !store.charge(capture, chunk.length())) {
+    Buffer kept = keep(chunk, capture.requestBodyLength());
+    if (kept != null) {
+      capture.appendRequest(kept);
+    }
+    if (kept != chunk) {
       requestFull = true;
       capture.truncateRequest();
-      return;
     }
-    capture.appendRequest(chunk);
+  }
+
+  /** @return the part of {@code chunk} that fits the body cap and the store (charged), null for none */
+  private Buffer keep(Buffer chunk, int already) {
+    int room = Math.min(chunk.length(), Math.max(0, store.maxBody() - already));
+    if (room == 0 || !store.charge(capture, room)) {
+      return null;
+    }
+    return room == chunk.length() ? chunk : chunk.slice(0, room);
   }
 
   @Override
@@ -53,15 +64,17 @@ public final class CaptureTap implements ExchangeTap {
 
   @Override
   public void responseChunk(Buffer chunk) {
-    if (responseFull) {
+    if (responseFull || chunk.length() == 0) {
       return;
     }
-    if (capture.responseBodyLength() + chunk.length() > store.maxBody() || !store.charge(capture, chunk.length())) {
+    Buffer kept = keep(chunk, capture.responseBodyLength());
+    if (kept != null) {
+      capture.appendResponse(kept);
+    }
+    if (kept != chunk) {
       responseFull = true;
       capture.truncateResponse();
-      return;
     }
-    capture.appendResponse(chunk);
   }
 
   @Override
