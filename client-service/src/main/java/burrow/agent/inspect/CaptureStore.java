@@ -79,7 +79,7 @@ public final class CaptureStore {
     if (!enabled()) {
       return null;
     }
-    String id = idPrefix + String.format("%08x", seq.incrementAndGet());
+    String id = idPrefix + hex8(seq.incrementAndGet());
     Capture c = new Capture(id, tunnelName, remoteAddr, method, uri, headers, replayOf);
     synchronized (this) {
       captures.put(id, c);
@@ -90,6 +90,11 @@ public final class CaptureStore {
     }
     fire(new Event(Change.ADDED, c));
     return c;
+  }
+
+  private static String hex8(long v) {
+    String h = Long.toHexString(v & 0xffffffffL);
+    return "00000000".substring(h.length()) + h;
   }
 
   /**
@@ -103,6 +108,12 @@ public final class CaptureStore {
     }
     if (n > capacity) {
       return false;
+    }
+    if (used + n <= capacity) {                     // the common case: room to spare
+      used += n;
+      c.charged += n;
+      highWater = Math.max(highWater, used);
+      return true;
     }
     Iterator<Capture> it = captures.values().iterator();
     while (used + n > capacity && it.hasNext()) {
