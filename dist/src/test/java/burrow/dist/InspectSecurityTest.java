@@ -50,7 +50,7 @@ class InspectSecurityTest {
       ro.putHeader("Origin", origin);
     }
     return stack.client.request(ro).compose(req -> body == null ? req.send() : req.send(Buffer.buffer(body)))
-        .compose(r -> r.body().map(b -> r)).await();
+        .compose(r -> r.body().map(b -> r)).timeout(20, TimeUnit.SECONDS).await();
   }
 
   @Test

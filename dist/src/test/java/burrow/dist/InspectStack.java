@@ -22,6 +22,7 @@ import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The inspector's test bed: an upstream that records what reached it, a DevStack edge, one agent session with capture
@@ -51,7 +52,7 @@ final class InspectStack {
     client = vertx.createHttpClient();
     return vertx.createHttpServer().requestHandler(this::serve).listen(0, "127.0.0.1").compose(s -> {
       upstream = s;
-      return DevStack.start(vertx);
+      return DevStack.start(vertx).timeout(30, TimeUnit.SECONDS);
     }).compose(d -> {
       dev = d;
       store = new CaptureStore(options);
@@ -59,10 +60,10 @@ final class InspectStack {
           new SessionListener() { }, new InspectObserver(store));
       web = new WebService(vertx, new InspectOptions(options).setWebAddr("127.0.0.1:0"), store, new AgentTunnels(session),
           TunnelMetricsSource.ZEROS);
-      return web.start();
+      return web.start().timeout(30, TimeUnit.SECONDS);
     }).compose(port -> {
       webPort = port;
-      return connect ? session.start().map(this) : Future.succeededFuture(this);
+      return connect ? session.start().timeout(30, TimeUnit.SECONDS).map(this) : Future.succeededFuture(this);
     });
   }
 
