@@ -33,7 +33,7 @@ class TunnelMetricsTest {
     DevStack dev = DevStack.start(vertx).await();
     AgentStatus status = new AgentStatus("test", "us");
     EdgeSession agent = new EdgeSession(vertx, dev.sessionOptions(),
-        List.of(TunnelDefinition.http("web", "127.0.0.1:" + upstream.actualPort())), status).exchangeObserver(status);
+        List.of(TunnelDefinition.http("web", "127.0.0.1:" + upstream.actualPort())), status).exchangeListener(status);
     URI u = URI.create(agent.start().await().get("web").stream().filter(s -> s.startsWith("http:")).findFirst().orElseThrow());
     HttpClient client = vertx.createHttpClient();
     for (String path : List.of("/a", "/b?q=1", "/missing")) {

@@ -1,14 +1,18 @@
 package burrow.agent.cli;
 
+import burrow.agent.api.Inspector;
+import burrow.agent.api.TunnelMetricsSource;
 import burrow.agent.config.AgentConfig;
+import burrow.agent.inspect.InspectOptions;
 import burrow.agent.config.BurrowHome;
 import burrow.agent.config.ConfigValidator;
 import burrow.agent.config.ProxyConfig;
 import burrow.agent.console.AgentStatus;
 import burrow.agent.console.ConsoleUi;
-import burrow.agent.forward.ExchangeObserver;
+import burrow.agent.forward.ExchangeListener;
 import burrow.agent.log.Lifecycle;
 import burrow.agent.config.TunnelDefinition;
+import burrow.agent.inspect.InspectOptions;
 import burrow.agent.session.EdgeSession;
 import burrow.agent.session.SessionListener;
 import burrow.agent.session.SessionOptions;
@@ -76,6 +80,7 @@ public final class AgentRunner {
       status.onRequest(new RequestLog());
     }
     Vertx vertx = Vertx.vertx(new io.vertx.core.VertxOptions().setPreferNativeTransport(true));
+    Inspector inspector = new Inspector(vertx, inspectOptions(config), metricsOf(status));
     CountDownLatch done = new CountDownLatch(1);
     int[] exit = {0};
     ConsoleUi[] ui = {null};
@@ -108,8 +113,21 @@ public final class AgentRunner {
           return Future.failedFuture(new BurrowException(ErrorCode.INTERNAL, "cannot open the terminal: " + e.getMessage()));
         }
       }
-      EdgeSession session = new EdgeSession(vertx, opts, tunnels, new Listeners(List.of(status, new LifecycleLog(tunnels), screen)));
-      session.exchangeObserver(status);
+      EdgeSession session = new EdgeSession(vertx, opts, tunnels,
+          new Listeners(List.of(status, new LifecycleLog(tunnels), screen)), inspector.observer());
+      session.exchangeListener(status);
+      inspector.start(session).onComplete(ar -> {
+        if (ar.failed()) {
+          err.println(BurrowException.of(ar.cause(), ErrorCode.WEB_ADDR_IN_USE).describe());
+        } else if (ar.result() != null) {
+          status.webUrl(ar.result());
+          if (!console) {
+            out.printf("Web Interface                 %s%n", ar.result());
+          }
+        }
+        out.flush();
+        err.flush();
+      });
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
         if (ui[0] != null) {
           ui[0].close();
@@ -146,6 +164,33 @@ public final class AgentRunner {
     }
   }
 
+  /** The inspector's settings from the agent config: {@code web_addr} and {@code inspect_db_size}. */
+  static InspectOptions inspectOptions(AgentConfig config) {
+    InspectOptions o = new InspectOptions().setDbSize(config.inspectDbSize());
+    return o.setWebAddr(config.webDisabled() ? null : config.webAddr());
+  }
+
+  /** The API's tunnel metrics, from the per-tunnel metrics the console keeps ("web (http)" is tunnel "web"). */
+  static TunnelMetricsSource metricsOf(AgentStatus status) {
+    return new TunnelMetricsSource() {
+      JsonObject of(String publicName, String key) {
+        String name = publicName.endsWith(" (http)") ? publicName.substring(0, publicName.length() - 7) : publicName;
+        var m = status.metrics(name);
+        return m == null ? TunnelMetricsSource.zeros(key.equals("conns")) : m.toJson().getJsonObject(key);
+      }
+
+      @Override
+      public JsonObject conns(String publicName) {
+        return of(publicName, "conns");
+      }
+
+      @Override
+      public JsonObject http(String publicName) {
+        return of(publicName, "http");
+      }
+    };
+  }
+
   private static String trust(String rootCas) {
     if (rootCas == null || rootCas.isBlank() || rootCas.equals("host")) {
       return "host";
@@ -176,7 +221,7 @@ public final class AgentRunner {
     @Override
     public void onTunnelBound(TunnelDefinition tunnel, List<String> urls) {
       for (String u : urls) {
-        out.printf("Forwarding                    %s -> %s%n", u, locals.get(tunnel.name()));
+        out.printf("Forwarding                    %s -> %s%n", u, locals.getOrDefault(tunnel.name(), tunnel.localAddr().url()));
       }
       out.flush();
     }
@@ -274,7 +319,7 @@ public final class AgentRunner {
   }
 
   /** Each HTTP request as a log line, when no console UI shows it. */
-  static final class RequestLog implements ExchangeObserver {
+  static final class RequestLog implements ExchangeListener {
     @Override
     public Exchange begin(String tunnel, String method, String uri) {
       if (method == null) {

@@ -1,7 +1,7 @@
 package burrow.agent.console;
 
 import burrow.agent.config.TunnelDefinition;
-import burrow.agent.forward.ExchangeObserver;
+import burrow.agent.forward.ExchangeListener;
 import burrow.agent.session.SessionListener;
 import burrow.metrics.ConnMetrics;
 import burrow.metrics.TunnelMetrics;
@@ -18,7 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * tunnel ({@link #metrics(String)}, in ngrok's API shape) and over all tunnels, and the last HTTP requests.
  * Written on the session's context, read from the console's thread: every method is thread-safe.
  */
-public final class AgentStatus implements SessionListener, ExchangeObserver {
+public final class AgentStatus implements SessionListener, ExchangeListener {
   /** HTTP requests kept for the console: 10. */
   public static final int MAX_REQUESTS = 10;
 
@@ -34,7 +34,7 @@ public final class AgentStatus implements SessionListener, ExchangeObserver {
   private final TunnelMetrics total = new TunnelMetrics();
   private final Deque<Request> requests = new ArrayDeque<>();
   private final List<Runnable> changeListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
-  private final List<ExchangeObserver> requestListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final List<ExchangeListener> requestListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
   private volatile String status = "connecting";
   private volatile String account;
   private volatile String webUrl;
@@ -80,7 +80,7 @@ public final class AgentStatus implements SessionListener, ExchangeObserver {
   }
 
   /** Also tells {@code o} of each request (the log, when there is no console). */
-  public void onRequest(ExchangeObserver o) {
+  public void onRequest(ExchangeListener o) {
     requestListeners.add(o);
   }
 
@@ -137,7 +137,7 @@ public final class AgentStatus implements SessionListener, ExchangeObserver {
       closers.add(total.http().open());
     }
     List<Exchange> others = new ArrayList<>();
-    for (ExchangeObserver o : requestListeners) {
+    for (ExchangeListener o : requestListeners) {
       others.add(o.begin(tunnel, method, uri));
     }
     long start = System.nanoTime();

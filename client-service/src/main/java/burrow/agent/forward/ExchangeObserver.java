@@ -1,39 +1,20 @@
 package burrow.agent.forward;
 
-import burrow.mux.MuxStream;
+import burrow.agent.config.TunnelDefinition;
+import io.vertx.core.MultiMap;
+import io.vertx.core.json.JsonObject;
 
 /**
- * Told about every exchange a forwarder serves, for metrics, the console and the log. Called on the session's
- * context; implementations must not block.
+ * Watches the HTTP exchanges a {@link HttpForwarder} serves, e.g. to capture them for the inspector. Called on the
+ * forwarder's context; must not block and must not hold the exchange back.
  */
 public interface ExchangeObserver {
-  /** One exchange (an HTTP request, or a raw connection when {@code method} is null). */
-  interface Exchange {
-    /** The status sent back to the public client (502 when the local service could not be reached). */
-    default void status(int status) {
-    }
-
-    /** The exchange is over: both directions closed, or reset. Called once. */
-    default void end() {
-    }
-  }
-
-  ExchangeObserver NONE = (tunnel, method, uri) -> new Exchange() { };
-
-  /** @return the handle for the rest of the exchange */
-  Exchange begin(String tunnel, String method, String uri);
-
-  /** Tells the exchange riding on {@code stream} (see {@link #attach}) its response status. */
-  static void status(MuxStream stream, int status) {
-    if (stream.attachment() instanceof Exchange ex) {
-      ex.status(status);
-    }
-  }
-
-  /** Starts observing an exchange on {@code stream}; it ends when the stream is gone. */
-  static void attach(ExchangeObserver observer, MuxStream stream, String tunnel, String method, String uri) {
-    Exchange ex = observer.begin(tunnel, method, uri);
-    stream.attachment(ex);
-    stream.closeHandler(v -> ex.end());
-  }
+  /**
+   * A request is about to be sent to the local service.
+   *
+   * @param head    the request head as the edge sent it (see docs/PROTOCOL.md)
+   * @param headers the headers going to the local service, after any Host rewrite
+   * @return the tap that sees the rest of this exchange, or null to watch nothing of it
+   */
+  ExchangeTap begin(TunnelDefinition tunnel, JsonObject head, MultiMap headers);
 }

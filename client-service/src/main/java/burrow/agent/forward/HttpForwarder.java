@@ -13,7 +13,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientRequest;
-import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
@@ -25,6 +24,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Replays one public HTTP exchange, arriving as a mux stream, to the local service with Vert.x's pooled HTTP client,
  * and streams the response back. Bodies stream both ways with backpressure; upgrades become raw byte pipes.
+ * An {@link ExchangeListener} hears of every exchange (metrics, console); an {@link ExchangeObserver} taps the bytes of
+ * exchanges on tunnels with {@code inspect} on (the inspector).
  */
 public final class HttpForwarder {
   private static final Logger log = LoggerFactory.getLogger(HttpForwarder.class);
@@ -32,9 +33,16 @@ public final class HttpForwarder {
   public static final int POOL_SIZE = 256;
 
   private final HttpClient client;
-  private volatile ExchangeObserver observer = ExchangeObserver.NONE;
+  private final ExchangeObserver observer;
+  private volatile ExchangeListener listener = ExchangeListener.NONE;
 
   public HttpForwarder(Vertx vertx) {
+    this(vertx, null);
+  }
+
+  /** @param observer sees every exchange on tunnels with {@code inspect} on; null for none */
+  public HttpForwarder(Vertx vertx, ExchangeObserver observer) {
+    this.observer = observer;
     this.client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setPipelining(false)
             .setTcpNoDelay(true).setConnectTimeout(10_000).setTrustAll(true).setVerifyHost(false)
             .setDecompressionSupported(false).setMaxInitialLineLength(64 * 1024).setMaxHeaderSize(64 * 1024),
@@ -42,15 +50,15 @@ public final class HttpForwarder {
   }
 
   /** Who hears about each exchange (metrics, console, log); none by default. */
-  public HttpForwarder observer(ExchangeObserver observer) {
-    this.observer = observer;
+  public HttpForwarder listener(ExchangeListener listener) {
+    this.listener = listener;
     return this;
   }
 
   /** Serves one exchange whose request head has been read. */
   public void forward(MuxStream stream, JsonObject head, io.vertx.core.buffer.Buffer rest, TunnelDefinition tunnel) {
     LocalAddr local = tunnel.localAddr();
-    ExchangeObserver.attach(observer, stream, tunnel.name(), head.getString("m"), head.getString("u"));
+    ExchangeListener.attach(listener, stream, tunnel.name(), head.getString("m"), head.getString("u"));
     String upgrade = head.getString("up");
     RequestOptions ro = new RequestOptions().setMethod(HttpMethod.valueOf(head.getString("m")))
         .setURI(head.getString("u")).setHost(local.host()).setPort(local.port()).setSsl(local.https());
@@ -61,19 +69,29 @@ public final class HttpForwarder {
       headers.set(HttpHeaders.CONNECTION, "Upgrade").set(HttpHeaders.UPGRADE, upgrade);
     }
     ro.setHeaders(headers);
+    ExchangeTap tap = observer == null || !tunnel.inspect() ? null : observer.begin(tunnel, head, headers);
+    boolean bodyless = head.getBoolean("nb", false);
     client.request(ro)
-        .compose(req -> upgrade != null ? exchangeUpgrade(stream, req, rest)
-            : exchange(stream, req, rest, headers, head.getBoolean("nb", false)))
-        .onFailure(err -> fail(stream, local, err));
+        .compose(req -> upgrade != null ? exchangeUpgrade(stream, req, rest, tap)
+            : exchange(stream, req, rest, headers, bodyless, tap))
+        .onFailure(err -> {
+          if (tap != null) {
+            tap.failed(err);
+          }
+          fail(stream, local, err);
+        });
   }
 
   private Future<Void> exchange(MuxStream stream, HttpClientRequest req, io.vertx.core.buffer.Buffer rest,
-                                MultiMap headers, boolean bodyless) {
+                                MultiMap headers, boolean bodyless, ExchangeTap tap) {
     stream.resetHandler(code -> req.reset());
     if (bodyless) {
       // The edge said there is no body ("nb"): send the request now, and just let the stream's FIN arrive.
       stream.handler(b -> { }).endHandler(v -> { });
       stream.resume();
+      if (tap != null) {
+        tap.requestEnd();
+      }
       req.end();
     } else {
       if (!headers.contains(HttpHeaders.CONTENT_LENGTH)) {
@@ -81,21 +99,34 @@ public final class HttpForwarder {
       }
       if (rest != null) {
         req.write(rest);
+        if (tap != null) {
+          tap.requestChunk(rest);
+        }
       }
-      stream.pipe().endOnFailure(false).to(req).onFailure(err -> req.reset());
+      ExchangeTap.request(stream, tap).pipe().endOnFailure(false).to(req).onFailure(err -> req.reset());
     }
     return req.response().compose(resp -> {
-      ExchangeObserver.status(stream, resp.statusCode());
+      ExchangeListener.status(stream, resp.statusCode());
       stream.write(Heads.encode(HttpHead.response(resp.statusCode(), resp.statusMessage(), resp.headers())));
-      resp.pipe().endOnFailure(false).to(stream).onFailure(err -> stream.reset(MuxErrorCode.CANCEL));
+      if (tap != null) {
+        tap.response(resp.statusCode(), resp.statusMessage(), resp.headers());
+      }
+      ExchangeTap.response(resp, tap).pipe().endOnFailure(false).to(stream)
+          .onFailure(err -> stream.reset(MuxErrorCode.CANCEL));
       return Future.succeededFuture();
     });
   }
 
-  private Future<Void> exchangeUpgrade(MuxStream stream, HttpClientRequest req, io.vertx.core.buffer.Buffer rest) {
+  private Future<Void> exchangeUpgrade(MuxStream stream, HttpClientRequest req, io.vertx.core.buffer.Buffer rest,
+                                       ExchangeTap tap) {
     return req.connect().compose(resp -> {
-      ExchangeObserver.status(stream, resp.statusCode());
+      ExchangeListener.status(stream, resp.statusCode());
       stream.write(Heads.encode(HttpHead.response(resp.statusCode(), resp.statusMessage(), resp.headers())));
+      if (tap != null) {
+        tap.requestEnd();
+        tap.response(resp.statusCode(), resp.statusMessage(), resp.headers());
+        tap.responseEnd();                                   // WebSocket frames after the 101 are not captured
+      }
       if (resp.statusCode() != 101) {
         resp.pipe().endOnFailure(false).to(stream).onFailure(err -> stream.reset(MuxErrorCode.CANCEL));
         return Future.succeededFuture();
@@ -125,10 +156,10 @@ public final class HttpForwarder {
   private void fail(MuxStream stream, LocalAddr local, Throwable err) {
     log.atDebug().addKeyValue("local", local.hostPort()).addKeyValue("reason", String.valueOf(err.getMessage()))
         .log("local service unreachable");
+    ExchangeListener.status(stream, ErrorCode.LOCAL_UNREACHABLE.status());
     if (stream.isReset()) {
       return;
     }
-    ExchangeObserver.status(stream, ErrorCode.LOCAL_UNREACHABLE.status());
     stream.write(Heads.encode(HttpHead.error(ErrorCode.LOCAL_UNREACHABLE.code(),
         "The connection was tunneled to your burrow agent, but the agent failed to establish a connection to the"
             + " local address " + local.hostPort() + ". Make sure that a web service is running on "

@@ -1,6 +1,7 @@
 package burrow.agent.session;
 
 import burrow.agent.config.TunnelDefinition;
+import burrow.agent.forward.ExchangeObserver;
 import burrow.agent.forward.HttpForwarder;
 import burrow.error.BurrowException;
 import burrow.error.ErrorCode;
@@ -54,6 +55,7 @@ public final class EdgeSession {
   private final Map<String, List<String>> urls = new LinkedHashMap<>();
   private final Map<String, String> hosts = new HashMap<>();
   private final Map<String, Promise<BindResult>> pendingBinds = new HashMap<>();
+  private final Map<String, Promise<ControlMessage.UnbindResult>> pendingUnbinds = new HashMap<>();
   private MuxSession mux;
   private ControlChannel control;
   private boolean closed;
@@ -63,11 +65,17 @@ public final class EdgeSession {
   private String sessionId;
 
   public EdgeSession(Vertx vertx, SessionOptions options, List<TunnelDefinition> tunnels, SessionListener listener) {
+    this(vertx, options, tunnels, listener, null);
+  }
+
+  /** @param observer sees the HTTP exchanges of tunnels with {@code inspect} on (the inspector); null for none */
+  public EdgeSession(Vertx vertx, SessionOptions options, List<TunnelDefinition> tunnels, SessionListener listener,
+                     ExchangeObserver observer) {
     this.vertx = vertx;
     this.context = (ContextInternal) vertx.getOrCreateContext();
     this.options = options;
     this.netClient = vertx.createNetClient(options.netClientOptions());
-    this.http = new HttpForwarder(vertx);
+    this.http = new HttpForwarder(vertx, observer);
     this.listener = listener;
     for (TunnelDefinition t : tunnels) {
       this.tunnels.put(t.name(), t);
@@ -76,8 +84,8 @@ public final class EdgeSession {
   }
 
   /** Who hears about each forwarded exchange (metrics, console, log). */
-  public EdgeSession exchangeObserver(burrow.agent.forward.ExchangeObserver observer) {
-    http.observer(observer);
+  public EdgeSession exchangeListener(burrow.agent.forward.ExchangeListener listener) {
+    http.listener(listener);
     return this;
   }
 
@@ -204,6 +212,11 @@ public final class EdgeSession {
       if (p != null) {
         p.complete(r);
       }
+    } else if (msg instanceof ControlMessage.UnbindResult r) {
+      Promise<ControlMessage.UnbindResult> p = pendingUnbinds.remove(r.reqId());
+      if (p != null) {
+        p.complete(r);
+      }
     } else if (msg instanceof ControlMessage.ErrorReply e) {
       log.atWarn().addKeyValue("code", e.code()).log(e.message());
     }
@@ -227,6 +240,52 @@ public final class EdgeSession {
         return;
       }
       bind(t).onComplete(p);
+    });
+    return p.future();
+  }
+
+  /**
+   * Stops a tunnel: forgets its definition (so a reconnect does not bind it again) and, if it is bound, unbinds it at
+   * the edge and waits for the answer. Stopping an unknown name fails with {@link ErrorCode#API_NOT_FOUND}.
+   */
+  public Future<Void> removeTunnel(String name) {
+    Promise<Void> p = context.promise();
+    context.runOnContext(v -> {
+      TunnelDefinition t = tunnels.remove(name);
+      List<String> bound = urls.remove(name);
+      hosts.remove(name);
+      if (t == null) {
+        p.fail(new BurrowException(ErrorCode.API_NOT_FOUND, "tunnel \"" + name + "\" not found"));
+        return;
+      }
+      if (bound == null || !isConnected()) {
+        p.complete();
+        return;
+      }
+      String reqId = Integer.toString(++reqIds);
+      Promise<ControlMessage.UnbindResult> up = context.promise();
+      pendingUnbinds.put(reqId, up);
+      control.send(new ControlMessage.Unbind(reqId, name));
+      up.future().timeout(options.getAuthTimeout(), TimeUnit.MILLISECONDS)
+          .<Void>compose(r -> r.error() != null ? context.failedFuture(r.error().toException()) : context.succeededFuture())
+          .onComplete(p);
+    });
+    return p.future();
+  }
+
+  /** A tunnel definition and its public URLs (empty until bound). */
+  public record TunnelState(TunnelDefinition definition, List<String> urls) {
+  }
+
+  /** @return every tunnel definition and its URLs, in definition order, read on the session's context */
+  public Future<List<TunnelState>> tunnelStates() {
+    Promise<List<TunnelState>> p = context.promise();
+    context.runOnContext(v -> {
+      List<TunnelState> out = new ArrayList<>();
+      for (TunnelDefinition t : tunnels.values()) {
+        out.add(new TunnelState(t, List.copyOf(urls.getOrDefault(t.name(), List.of()))));
+      }
+      p.complete(out);
     });
     return p.future();
   }
@@ -271,6 +330,10 @@ public final class EdgeSession {
       p.tryFail(new BurrowException(ErrorCode.SESSION_CLOSED, "session closed"));
     }
     pendingBinds.clear();
+    for (Promise<ControlMessage.UnbindResult> p : pendingUnbinds.values()) {
+      p.tryFail(new BurrowException(ErrorCode.SESSION_CLOSED, "session closed"));
+    }
+    pendingUnbinds.clear();
     if (closed) {
       return;
     }

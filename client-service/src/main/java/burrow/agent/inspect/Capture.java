@@ -1,0 +1,234 @@
+package burrow.agent.inspect;
+
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * One captured HTTP exchange, filled in while it streams: the request head at once, body bytes as they pass (up to a
+ * cap), then the response. Written on the forwarder's context and read by the API on another, hence synchronized.
+ * Its JSON is the manual's "Captured Request Detail", field for field, plus {@code replay_of} for replays.
+ */
+public final class Capture {
+  /** Bytes charged for a head beyond its header text: the fixed fields. */
+  static final int HEAD_OVERHEAD = 256;
+
+  private final String id;
+  private final String tunnelName;
+  private final String remoteAddr;
+  private final Instant start;
+  private final long startNanos;
+  private final String replayOf;
+  private final String method;
+  private final String uri;
+  private final Map<String, List<String>> requestHeaders;
+  private final Buffer requestBody = Buffer.buffer();
+  private boolean requestTruncated;
+  private boolean requestComplete;
+  private int statusCode;
+  private String reason;
+  private Map<String, List<String>> responseHeaders;
+  private final Buffer responseBody = Buffer.buffer();
+  private boolean responseTruncated;
+  private boolean complete;
+  private long durationNanos;
+  private String error;
+  long charged;                                  // bytes charged to the store; guarded by the store's lock
+  boolean evicted;                               // guarded by the store's lock
+
+  Capture(String id, String tunnelName, String remoteAddr, String method, String uri, MultiMap headers,
+          String replayOf) {
+    this.id = id;
+    this.tunnelName = tunnelName;
+    this.remoteAddr = remoteAddr;
+    this.start = Instant.now();
+    this.startNanos = System.nanoTime();
+    this.method = method;
+    this.uri = uri;
+    this.requestHeaders = canonical(headers);
+    this.replayOf = replayOf;
+  }
+
+  public String id() {
+    return id;
+  }
+
+  public String tunnelName() {
+    return tunnelName;
+  }
+
+  public String replayOf() {
+    return replayOf;
+  }
+
+  public synchronized boolean isComplete() {
+    return complete;
+  }
+
+  /** @return the bytes of head text this capture is charged for when it enters the store */
+  int headCost() {
+    return HEAD_OVERHEAD + uri.length() + headerCost(requestHeaders);
+  }
+
+  static int headerCost(Map<String, List<String>> headers) {
+    int n = 0;
+    for (Map.Entry<String, List<String>> e : headers.entrySet()) {
+      for (String v : e.getValue()) {
+        n += e.getKey().length() + v.length() + 4;
+      }
+    }
+    return n;
+  }
+
+  synchronized void appendRequest(Buffer chunk) {
+    requestBody.appendBuffer(chunk);
+  }
+
+  synchronized void truncateRequest() {
+    requestTruncated = true;
+  }
+
+  synchronized void requestEnded() {
+    requestComplete = true;
+  }
+
+  synchronized void response(int status, String reason, Map<String, List<String>> headers) {
+    this.statusCode = status;
+    this.reason = reason;
+    this.responseHeaders = headers;
+  }
+
+  synchronized void appendResponse(Buffer chunk) {
+    responseBody.appendBuffer(chunk);
+  }
+
+  synchronized void truncateResponse() {
+    responseTruncated = true;
+  }
+
+  synchronized void finish(String error) {
+    if (complete) {
+      return;
+    }
+    this.complete = true;
+    this.error = error;
+    this.durationNanos = System.nanoTime() - startNanos;
+  }
+
+  synchronized int requestBodyLength() {
+    return requestBody.length();
+  }
+
+  synchronized int responseBodyLength() {
+    return responseBody.length();
+  }
+
+  /** @return whether the whole request, body included, was captured, so it can be replayed as is */
+  public synchronized boolean replayable() {
+    return requestComplete && !requestTruncated;
+  }
+
+  /** @return the request as it went to the local service: request line, headers, blank line, body */
+  public synchronized Buffer rawRequest() {
+    StringBuilder sb = new StringBuilder();
+    sb.append(method).append(' ').append(uri).append(" HTTP/1.1\r\n");
+    appendHeaders(sb, requestHeaders);
+    return Buffer.buffer(sb.toString().getBytes(StandardCharsets.ISO_8859_1)).appendBuffer(requestBody);
+  }
+
+  synchronized Buffer rawResponse() {
+    StringBuilder sb = new StringBuilder();
+    sb.append("HTTP/1.1 ").append(statusCode).append(' ').append(reason == null ? "" : reason).append("\r\n");
+    appendHeaders(sb, responseHeaders);
+    return Buffer.buffer(sb.toString().getBytes(StandardCharsets.ISO_8859_1)).appendBuffer(responseBody);
+  }
+
+  private static void appendHeaders(StringBuilder sb, Map<String, List<String>> headers) {
+    for (Map.Entry<String, List<String>> e : headers.entrySet()) {
+      for (String v : e.getValue()) {
+        sb.append(e.getKey()).append(": ").append(v).append("\r\n");
+      }
+    }
+    sb.append("\r\n");
+  }
+
+  /** @param raw whether to include the base64 raw bytes (the detail and list resources both do, as ngrok) */
+  public synchronized JsonObject toJson(boolean raw) {
+    JsonObject req = new JsonObject().put("method", method).put("proto", "HTTP/1.1")
+        .put("headers", headersJson(requestHeaders)).put("uri", uri);
+    if (raw) {
+      req.put("raw", base64(rawRequest()));
+    }
+    req.put("truncated", requestTruncated);
+    JsonObject resp = null;
+    if (responseHeaders != null) {
+      resp = new JsonObject().put("status", statusCode + (reason == null || reason.isEmpty() ? "" : " " + reason))
+          .put("status_code", statusCode).put("proto", "HTTP/1.1").put("headers", headersJson(responseHeaders));
+      if (raw) {
+        resp.put("raw", base64(rawResponse()));
+      }
+      resp.put("truncated", responseTruncated);
+    }
+    long duration = complete ? durationNanos : System.nanoTime() - startNanos;
+    JsonObject j = new JsonObject().put("uri", "/api/requests/http/" + id).put("id", id).put("tunnel_name", tunnelName)
+        .put("remote_addr", remoteAddr).put("start", RFC3339.format(OffsetDateTime.ofInstant(start.truncatedTo(ChronoUnit.SECONDS),
+            ZoneId.systemDefault())))
+        .put("duration", duration).put("request", req).put("response", resp);
+    if (replayOf != null) {
+      j.put("replay_of", replayOf);
+    }
+    if (error != null) {
+      j.put("error", error);
+    }
+    return j;
+  }
+
+  private static final DateTimeFormatter RFC3339 = DateTimeFormatter.ISO_OFFSET_DATE_TIME;
+
+  private static String base64(Buffer b) {
+    return Base64.getEncoder().encodeToString(b.getBytes());
+  }
+
+  private static JsonObject headersJson(Map<String, List<String>> headers) {
+    JsonObject o = new JsonObject();
+    for (Map.Entry<String, List<String>> e : headers.entrySet()) {
+      o.put(e.getKey(), new JsonArray(new ArrayList<>(e.getValue())));
+    }
+    return o;
+  }
+
+  /** Headers keyed by Go's canonical form ({@code content-type} becomes {@code Content-Type}), as ngrok shows them. */
+  static Map<String, List<String>> canonical(MultiMap headers) {
+    Map<String, List<String>> out = new LinkedHashMap<>();
+    for (Map.Entry<String, String> e : headers) {
+      if (e.getKey().equalsIgnoreCase("transfer-encoding")) {
+        continue;                                    // bodies are kept de-chunked; raw shows them plain
+      }
+      out.computeIfAbsent(canonicalName(e.getKey()), k -> new ArrayList<>()).add(e.getValue());
+    }
+    return out;
+  }
+
+  static String canonicalName(String name) {
+    StringBuilder sb = new StringBuilder(name.length());
+    boolean upper = true;
+    for (char c : name.toCharArray()) {
+      sb.append(upper ? Character.toUpperCase(c) : Character.toLowerCase(c));
+      upper = c == '-';
+    }
+    return sb.toString().toLowerCase(Locale.ROOT).equals(name.toLowerCase(Locale.ROOT)) ? sb.toString() : name;
+  }
+}

@@ -1,0 +1,135 @@
+package burrow.dist;
+
+import burrow.agent.api.AgentTunnels;
+import burrow.agent.api.TunnelMetricsSource;
+import burrow.agent.api.WebService;
+import burrow.agent.config.TunnelDefinition;
+import burrow.agent.inspect.CaptureStore;
+import burrow.agent.inspect.InspectObserver;
+import burrow.agent.inspect.InspectOptions;
+import burrow.agent.session.EdgeSession;
+import burrow.agent.session.SessionListener;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The inspector's test bed: an upstream that records what reached it, a DevStack edge, one agent session with capture
+ * on, and the web service on 127.0.0.1 port 0.
+ */
+final class InspectStack {
+  /** What the upstream saw: method, uri, body. */
+  record Seen(String method, String uri, String body) {
+  }
+
+  final Vertx vertx;
+  final ConcurrentLinkedQueue<Seen> seen = new ConcurrentLinkedQueue<>();
+  DevStack dev;
+  HttpServer upstream;
+  CaptureStore store;
+  EdgeSession session;
+  WebService web;
+  int webPort;
+  HttpClient client;
+
+  InspectStack(Vertx vertx) {
+    this.vertx = vertx;
+  }
+
+  /** Upstream answers {@code <method> <uri> <body length>} as text, or echoes the body when the path starts /echo. */
+  Future<InspectStack> start(InspectOptions options, boolean connect) {
+    client = vertx.createHttpClient();
+    return vertx.createHttpServer().requestHandler(this::serve).listen(0, "127.0.0.1").compose(s -> {
+      upstream = s;
+      return DevStack.start(vertx).timeout(30, TimeUnit.SECONDS);
+    }).compose(d -> {
+      dev = d;
+      store = new CaptureStore(options);
+      session = new EdgeSession(vertx, dev.sessionOptions(), List.of(TunnelDefinition.http("web", "127.0.0.1:" + upstream.actualPort())),
+          new SessionListener() { }, new InspectObserver(store));
+      web = new WebService(vertx, new InspectOptions(options).setWebAddr("127.0.0.1:0"), store, new AgentTunnels(session),
+          TunnelMetricsSource.ZEROS);
+      return web.start().timeout(30, TimeUnit.SECONDS);
+    }).compose(port -> {
+      webPort = port;
+      return connect ? session.start().timeout(30, TimeUnit.SECONDS).map(this) : Future.succeededFuture(this);
+    });
+  }
+
+  void serve(HttpServerRequest req) {
+    if (req.path().startsWith("/ws")) {
+      req.toWebSocket().onSuccess(ws -> ws.handler(ws::write));
+      return;
+    }
+    req.body().onSuccess(body -> {
+      seen.add(new Seen(req.method().name(), req.uri(), body.toString()));
+      if (req.path().startsWith("/echo")) {
+        req.response().putHeader("Content-Type", String.valueOf(req.getHeader("Content-Type"))).end(body);
+      } else {
+        req.response().putHeader("Content-Type", "text/plain").end(req.method() + " " + req.uri() + " " + body.length());
+      }
+    });
+  }
+
+  /** @return the tunnel's public http:// URL */
+  Future<URI> httpUrl() {
+    return session.tunnelStates().map(states -> URI.create(states.get(0).urls().stream()
+        .filter(u -> u.startsWith("http:")).findFirst().orElseThrow()));
+  }
+
+  /** Sends a request through the tunnel's public http URL. */
+  Future<HttpClientResponse> viaTunnel(HttpMethod m, String path, String contentType, Buffer body) {
+    return httpUrl().compose(u -> client.request(new RequestOptions().setMethod(m).setHost("127.0.0.1")
+            .setPort(u.getPort()).setURI(path).putHeader("Host", u.getHost() + ":" + u.getPort()))
+        .compose(req -> {
+          if (contentType != null) {
+            req.putHeader("Content-Type", contentType);
+          }
+          return body == null ? req.send() : req.send(body);
+        }));
+  }
+
+  /** Calls the local API with Host 127.0.0.1:port. */
+  Future<Api> api(HttpMethod m, String path, JsonObject body) {
+    return client.request(new RequestOptions().setMethod(m).setHost("127.0.0.1").setPort(webPort).setURI(path))
+        .compose(req -> {
+          if (body != null) {
+            req.putHeader("Content-Type", "application/json");
+          }
+          return body == null ? req.send() : req.send(body.toBuffer());
+        })
+        .compose(resp -> resp.body().map(b -> new Api(resp, b)));
+  }
+
+  record Api(HttpClientResponse resp, Buffer body) {
+    int status() {
+      return resp.statusCode();
+    }
+
+    JsonObject json() {
+      return body.length() == 0 ? null : new JsonObject(body);
+    }
+  }
+
+  String webUrl() {
+    return "http://127.0.0.1:" + webPort;
+  }
+
+  Future<Void> close() {
+    Future<Void> f = web == null ? Future.succeededFuture() : web.close();
+    return f.eventually(() -> session == null ? Future.succeededFuture() : session.close())
+        .eventually(() -> dev == null ? Future.succeededFuture() : dev.close())
+        .eventually(() -> upstream == null ? Future.succeededFuture() : upstream.close());
+  }
+}
