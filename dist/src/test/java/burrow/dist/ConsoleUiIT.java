@@ -66,7 +66,8 @@ class ConsoleUiIT {
 
   Map<String, String> env() throws IOException {
     return Map.of("BURROW_HOME", home.toString(), "BURROW_DEV_HTTP_PORT", String.valueOf(freePort()),
-        "BURROW_DEV_HTTPS_PORT", String.valueOf(freePort()), "BURROW_DEV_CONTROL_PORT", String.valueOf(freePort()));
+        "BURROW_DEV_HTTPS_PORT", String.valueOf(freePort()), "BURROW_DEV_CONTROL_PORT", String.valueOf(freePort()),
+        "BURROW_DEV_REGISTRY_PORT", String.valueOf(freePort()));
   }
 
   @Test

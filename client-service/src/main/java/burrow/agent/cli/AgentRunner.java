@@ -89,9 +89,8 @@ public final class AgentRunner {
         out.println(ep.notice());
         out.flush();
       }
-      if (so.getAuthtoken() == null) {
-        so.setAuthtoken(ep.token());
-      }
+      // The embedded edge knows only its local dev account: a configured authtoken belongs to a configured server.
+      so.setAuthtoken(ep.token());
       return so.setServerHost(ep.host()).setServerPort(ep.controlPort()).setRootCasPem(ep.caPem());
     })).compose(opts -> {
       ProxyConfig proxy = ProxyConfig.select(config, System.getenv(), opts.getServerHost());
