@@ -38,6 +38,9 @@ public final class AgentSession {
   private final RouteTable routes;
   private final UrlFormatter urls;
   private final Map<String, List<Binding>> tunnels = new LinkedHashMap<>();
+  private final Map<String, TunnelBinder> binders;
+  /** Tunnels bound through a {@link TunnelBinder} (tcp, tls): how to release each; a no-op while the bind is pending. */
+  private final Map<String, Runnable> otherTunnels = new LinkedHashMap<>();
 
   /** Formats the public URLs of a host for this node. */
   public interface UrlFormatter {
@@ -46,6 +49,13 @@ public final class AgentSession {
 
   public AgentSession(String id, String clientId, String account, MuxSession mux, ControlChannel control,
                       RouteTable routes, UrlFormatter urls) {
+    this(id, clientId, account, mux, control, routes, urls, Map.of());
+  }
+
+  /** @param binders binders for protocols other than http, by proto ({@code tcp}, {@code tls}) */
+  public AgentSession(String id, String clientId, String account, MuxSession mux, ControlChannel control,
+                      RouteTable routes, UrlFormatter urls, Map<String, TunnelBinder> binders) {
+    this.binders = binders;
     this.id = id;
     this.clientId = clientId;
     this.account = account;
@@ -106,11 +116,16 @@ public final class AgentSession {
 
   private void onBind(Bind bind) {
     TunnelSpec spec = bind.tunnel();
+    TunnelBinder binder = binders.get(spec.proto());
+    if (binder != null) {
+      bindOther(bind, binder);
+      return;
+    }
     try {
       if (!"http".equals(spec.proto())) {
         throw new BurrowException(ErrorCode.BAD_BIND, "protocol \"" + spec.proto() + "\" is not served by this edge");
       }
-      if (tunnels.containsKey(spec.id())) {
+      if (tunnels.containsKey(spec.id()) || otherTunnels.containsKey(spec.id())) {
         throw new BurrowException(ErrorCode.BAD_BIND, "tunnel \"" + spec.id() + "\" is already bound in this session");
       }
       Binding b = routes.claim(this, spec);
@@ -126,7 +141,43 @@ public final class AgentSession {
     }
   }
 
+  private void bindOther(Bind bind, TunnelBinder binder) {
+    TunnelSpec spec = bind.tunnel();
+    if (tunnels.containsKey(spec.id()) || otherTunnels.containsKey(spec.id())) {
+      refuse(bind, new BurrowException(ErrorCode.BAD_BIND, "tunnel \"" + spec.id() + "\" is already bound in this session"));
+      return;
+    }
+    Runnable pending = () -> { };
+    otherTunnels.put(spec.id(), pending);
+    binder.bind(this, spec).onComplete(ar -> {
+      if (ar.failed()) {
+        otherTunnels.remove(spec.id(), pending);
+        refuse(bind, BurrowException.of(ar.cause(), ErrorCode.BAD_BIND));
+        return;
+      }
+      TunnelBinder.Bound b = ar.result();
+      if (mux.isClosed() || otherTunnels.get(spec.id()) != pending) {
+        b.release().run();                       // the session ended, or the agent unbound it, while we bound
+        return;
+      }
+      otherTunnels.put(spec.id(), b.release());
+      log.atInfo().addKeyValue("session", id).addKeyValue("tunnel", spec.id())
+          .addKeyValue("url", String.join(",", b.urls())).log("tunnel bound");
+      control.send(new BindResult(bind.reqId(), spec.id(), b.urls(), null));
+    });
+  }
+
+  private void refuse(Bind bind, BurrowException e) {
+    log.atInfo().addKeyValue("session", id).addKeyValue("tunnel", bind.tunnel().id())
+        .addKeyValue("code", e.code().code()).log("bind refused");
+    control.send(new BindResult(bind.reqId(), bind.tunnel().id(), null, ErrorReply.of(e)));
+  }
+
   private void release(String tunnelId) {
+    Runnable other = otherTunnels.remove(tunnelId);
+    if (other != null) {
+      other.run();
+    }
     List<Binding> bs = tunnels.remove(tunnelId);
     if (bs != null) {
       for (Binding b : bs) {
@@ -137,6 +188,9 @@ public final class AgentSession {
 
   private void onClosed() {
     for (String t : new ArrayList<>(tunnels.keySet())) {
+      release(t);
+    }
+    for (String t : new ArrayList<>(otherTunnels.keySet())) {
       release(t);
     }
     log.atInfo().addKeyValue("session", id).log("agent session closed");
