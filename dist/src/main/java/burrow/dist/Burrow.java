@@ -1,6 +1,8 @@
 package burrow.dist;
 
 import burrow.agent.cli.HttpCommand;
+import burrow.agent.cli.TcpCommand;
+import burrow.agent.cli.TlsCommand;
 import burrow.agent.cli.Version;
 import burrow.error.BurrowException;
 import picocli.CommandLine;
@@ -22,6 +24,8 @@ public final class Burrow implements Runnable {
   public static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new Burrow());
     cl.addSubcommand("http", new CommandLine(new HttpCommand(new DevEdge())));
+    cl.addSubcommand("tcp", new CommandLine(new TcpCommand(new DevEdge())));
+    cl.addSubcommand("tls", new CommandLine(new TlsCommand(new DevEdge())));
     cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
       if (ex instanceof BurrowException be) {
         cmd.getErr().println(be.describe());

@@ -27,6 +27,7 @@ public final class DevEdge implements EmbeddedEdge {
     int http = port("BURROW_DEV_HTTP_PORT", EdgeOptions.DEFAULT_HTTP_PORT);
     int https = port("BURROW_DEV_HTTPS_PORT", EdgeOptions.DEFAULT_HTTPS_PORT);
     int control = port("BURROW_DEV_CONTROL_PORT", EdgeOptions.DEFAULT_CONTROL_PORT);
+    int tls = port("BURROW_DEV_TLS_PORT", EdgeOptions.DEFAULT_TLS_PORT);
     Path dir = BurrowHome.dir().resolve("dev");
     return vertx.executeBlocking(() -> {
       DevCertificates.Files3 f = DevCertificates.ensure(dir, EdgeOptions.DEFAULT_DOMAIN);
@@ -38,12 +39,12 @@ public final class DevEdge implements EmbeddedEdge {
             "burrow: joined the embedded edge already running on this machine (127.0.0.1:" + control + ")"));
       }
       EdgeOptions o = new EdgeOptions().setHost("127.0.0.1").setDomain(EdgeOptions.DEFAULT_DOMAIN)
-          .setHttpPort(http).setHttpsPort(https).setControlPort(control)
+          .setHttpPort(http).setHttpsPort(https).setControlPort(control).setTlsPort(tls)
           .setCaCertPath(files.caCert().toString()).setCaKeyPath(files.caKey().toString());
       server = new EdgeServer(vertx, o, Authenticator.acceptAll());
       return server.start().map(s -> new Endpoint("127.0.0.1", control, ca,
               "burrow: no server configured, started an embedded edge on 127.0.0.1 (domain localhost, http "
-                  + s.httpPort() + ", https " + s.httpsPort() + ", CA " + files.caCert() + ")"))
+                  + s.httpPort() + ", https " + s.httpsPort() + ", tls " + s.tlsPort() + ", CA " + files.caCert() + ")"))
           // Another burrow won the race for the ports: join it.
           .recover(err -> probe(vertx, control).compose(now -> now
               ? Future.succeededFuture(new Endpoint("127.0.0.1", control, ca,
