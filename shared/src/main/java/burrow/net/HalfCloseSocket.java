@@ -1,17 +1,17 @@
 package burrow.net;
 
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
-import io.netty.util.ReferenceCountUtil;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.net.NetSocket;
-import io.vertx.core.net.impl.NetSocketImpl;
 import io.vertx.core.streams.ReadStream;
 import io.vertx.core.streams.WriteStream;
 import io.vertx.core.streams.impl.InboundBuffer;
@@ -28,9 +28,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * </ul>
  * The socket closes itself once both directions are done. Wrap a socket in its connect handler, before it reads.
  *
- * <p>How: Netty's {@code ALLOW_HALF_CLOSURE} turns the peer's FIN into a {@link ChannelInputShutdownEvent}; we put
- * Vert.x's own end marker into the socket's inbound queue there, so it is delivered in order behind data that is
- * still queued while the socket is paused (the event itself would overtake it).
+ * <p>How: Netty's {@code ALLOW_HALF_CLOSURE} turns the peer's FIN into a {@link ChannelInputShutdownEvent}; a handler
+ * ahead of Vert.x's passes Vert.x's own end marker down the read path instead (what Vert.x itself does when a channel
+ * closes), so it is delivered in order behind data still queued while the socket is paused; the event itself would
+ * overtake that data.
  */
 public final class HalfCloseSocket implements ReadStream<Buffer>, WriteStream<Buffer> {
   private final NetSocket socket;
@@ -46,16 +47,10 @@ public final class HalfCloseSocket implements ReadStream<Buffer>, WriteStream<Bu
 
   private HalfCloseSocket(NetSocket socket) {
     this.socket = socket;
-    NetSocketInternal internal = (NetSocketInternal) socket;
-    this.channel = internal.channelHandlerContext().channel();
+    ChannelHandlerContext vertxHandler = ((NetSocketInternal) socket).channelHandlerContext();
+    this.channel = vertxHandler.channel();
     channel.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
-    internal.eventHandler(evt -> {
-      if (evt instanceof ChannelInputShutdownEvent && socket instanceof NetSocketImpl impl) {
-        impl.handleMessage(InboundBuffer.END_SENTINEL);
-      } else {
-        ReferenceCountUtil.release(evt);
-      }
-    });
+    vertxHandler.pipeline().addBefore(vertxHandler.name(), "burrow-half-close", new InputShutdownToEnd());
     socket.endHandler(v -> onInputEnd());
     socket.closeHandler(v -> {
       Handler<Void> h = closeHandler;
@@ -63,6 +58,21 @@ public final class HalfCloseSocket implements ReadStream<Buffer>, WriteStream<Bu
         h.handle(null);
       }
     });
+  }
+
+  /**
+   * Turns the peer's FIN into Vert.x's end marker, read like data: it then queues behind every byte that Vert.x
+   * still holds for a paused socket (the connection's and the socket's own queues), and ends the stream in order.
+   */
+  private static final class InputShutdownToEnd extends ChannelInboundHandlerAdapter {
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+      if (evt instanceof ChannelInputShutdownEvent) {
+        ctx.fireChannelRead(InboundBuffer.END_SENTINEL);
+      } else {
+        super.userEventTriggered(ctx, evt);
+      }
+    }
   }
 
   /** Wraps a plain (non-TLS) socket; call in its connect handler, on its event loop. */
