@@ -45,6 +45,7 @@ final class TlsTerminator {
     this.client = vertx.createNetClient(new NetClientOptions().setTcpNoDelay(true).setConnectTimeout(10_000));
     this.server = vertx.createNetServer(so)
         .connectHandler(tls -> {
+          tls.pause();                            // nothing is read until the local connection is up
           ConnHead head = pending.remove(tls.remoteAddress().port());
           if (head == null) {
             tls.close();                          // not one of ours
