@@ -11,7 +11,11 @@ work="$(mktemp -d)"
 pids=()
 cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
+  for _ in $(seq 1 50); do
+    alive=0; for p in "${pids[@]}"; do kill -0 "$p" 2>/dev/null && alive=1; done
+    [ "$alive" = 0 ] && break; sleep 0.1
+  done
+  for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done
   rm -rf "$work"
 }
 trap cleanup EXIT INT TERM
@@ -20,11 +24,15 @@ for tool in iperf3 socat jcmd python3; do command -v "$tool" >/dev/null || { ech
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 wait_port() { # port, seconds
   for _ in $(seq 1 $(( $2 * 10 ))); do (exec 3<>/dev/tcp/127.0.0.1/"$1") 2>/dev/null && return 0; sleep 0.1; done
-  echo "port $1 did not open" >&2; return 1
+  echo "port $1 did not open" >&2; tail -n 20 "$work"/*.log >&2 || true; return 1
 }
 median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 gbits() { # port -> Gbit/s of one 5 s stream
-  iperf3 -c 127.0.0.1 -p "$1" -t 5 -J | python3 -c 'import json,sys; print("%.2f" % (json.load(sys.stdin)["end"]["sum_received"]["bits_per_second"]/1e9))'
+  iperf3 -c 127.0.0.1 -p "$1" -t 5 -J | python3 -c '
+import json,sys
+d=json.load(sys.stdin)
+if "error" in d: sys.exit("iperf3: " + d["error"])
+print("%.2f" % (d["end"]["sum_received"]["bits_per_second"]/1e9))'
 }
 heap_kib() { # pid -> used heap in KiB after a full GC
   jcmd "$1" GC.run >/dev/null
