@@ -4,6 +4,8 @@ import burrow.agent.cli.AuthtokenCommand;
 import burrow.agent.cli.ConfigCommand;
 import burrow.agent.cli.HttpCommand;
 import burrow.agent.cli.StartCommand;
+import burrow.agent.cli.TcpCommand;
+import burrow.agent.cli.TlsCommand;
 import burrow.agent.cli.Version;
 import burrow.error.BurrowException;
 import picocli.CommandLine;
@@ -28,6 +30,8 @@ public final class Burrow implements Runnable {
     cl.addSubcommand("start", new CommandLine(new StartCommand(new DevEdge())));
     cl.addSubcommand("authtoken", new CommandLine(new AuthtokenCommand()));
     cl.addSubcommand("config", new CommandLine(new ConfigCommand()));
+    cl.addSubcommand("tcp", new CommandLine(new TcpCommand(new DevEdge())));
+    cl.addSubcommand("tls", new CommandLine(new TlsCommand(new DevEdge())));
     cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
       if (ex instanceof BurrowException be) {
         cmd.getErr().println(be.describe());

@@ -41,6 +41,7 @@ public final class DevEdge implements EmbeddedEdge {
     int https = port("BURROW_DEV_HTTPS_PORT", EdgeOptions.DEFAULT_HTTPS_PORT);
     int control = port("BURROW_DEV_CONTROL_PORT", EdgeOptions.DEFAULT_CONTROL_PORT);
     int registryPort = port("BURROW_DEV_REGISTRY_PORT", DEFAULT_REGISTRY_PORT);
+    int tls = port("BURROW_DEV_TLS_PORT", EdgeOptions.DEFAULT_TLS_PORT);
     Path dir = BurrowHome.dir().resolve("dev");
     return vertx.executeBlocking(() -> DevCertificates.ensure(dir, EdgeOptions.DEFAULT_DOMAIN))
         .compose(files -> probe(vertx, control).compose(running -> {

@@ -37,6 +37,12 @@ public final class EdgeCommand implements Callable<Integer> {
   int httpsPort;
   @Option(names = "--control-port", defaultValue = "9444", description = "port agents dial (default ${DEFAULT-VALUE})")
   int controlPort;
+  @Option(names = "--tls-port", defaultValue = "9445", description = "public TLS port, routed by SNI name, -1 for none (default ${DEFAULT-VALUE})")
+  int tlsPort;
+  @Option(names = "--tcp-port-range", defaultValue = "20000-20999", description = "ports for tcp tunnels, LOW-HIGH, or 0 for any free port (default ${DEFAULT-VALUE})")
+  String tcpPortRange;
+  @Option(names = "--tcp-host", description = "host written in tcp:// URLs (default: --host, or --domain when listening on all addresses)")
+  String tcpHost;
   @Option(names = "--public-http-port", defaultValue = "-1", description = "HTTP port shown in URLs when behind a load balancer")
   int publicHttpPort;
   @Option(names = "--public-https-port", defaultValue = "-1", description = "HTTPS port shown in URLs when behind a load balancer")
@@ -62,7 +68,7 @@ public final class EdgeCommand implements Callable<Integer> {
     }
     EdgeOptions o = new EdgeOptions().setHost(host).setDomain(domain).setHttpPort(httpPort).setHttpsPort(httpsPort)
         .setControlPort(controlPort).setPublicHttpPort(publicHttpPort).setPublicHttpsPort(publicHttpsPort)
-        .setRegion(region);
+        .setRegion(region).setTlsPort(tlsPort).setTcpPortRange(tcpPortRange).setTcpHost(tcpHost);
     if (instances > 0) {
       o.setInstances(instances);
     }
@@ -99,8 +105,8 @@ public final class EdgeCommand implements Callable<Integer> {
       return 1;
     }
     RegistryServer reg = registry;
-    out.printf("burrow edge listening: domain %s, http %d, https %d, control %s:%d%n", domain, edge.httpPort(),
-        edge.httpsPort(), host, edge.controlPort());
+    out.printf("burrow edge listening: domain %s, http %d, https %d, tls %d, tcp %s, control %s:%d%n", domain,
+        edge.httpPort(), edge.httpsPort(), edge.tlsPort(), tcpPortRange, host, edge.controlPort());
     out.flush();
     CountDownLatch stop = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

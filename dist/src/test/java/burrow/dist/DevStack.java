@@ -24,7 +24,7 @@ public final class DevStack {
   }
 
   public static Future<DevStack> start(Vertx vertx) {
-    return start(vertx, new EdgeOptions().setHttpPort(0).setHttpsPort(0).setControlPort(0).setInstances(2));
+    return start(vertx, new EdgeOptions().setHttpPort(0).setHttpsPort(0).setControlPort(0).setTlsPort(0).setInstances(2));
   }
 
   public static Future<DevStack> start(Vertx vertx, EdgeOptions options) {

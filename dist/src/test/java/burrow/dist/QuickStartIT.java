@@ -69,7 +69,7 @@ class QuickStartIT {
     int control = freePort();
     Map<String, String> env = Map.of("BURROW_HOME", home.toString(), "BURROW_DEV_HTTP_PORT", String.valueOf(http),
         "BURROW_DEV_HTTPS_PORT", String.valueOf(https), "BURROW_DEV_CONTROL_PORT", String.valueOf(control),
-        "BURROW_DEV_REGISTRY_PORT", String.valueOf(freePort()));
+        "BURROW_DEV_REGISTRY_PORT", String.valueOf(freePort()), "BURROW_DEV_TLS_PORT", String.valueOf(freePort()));
     int port = upstream.getAddress().getPort();
 
     Lines first = launch(env, "http", String.valueOf(port));

@@ -19,6 +19,14 @@ public class EdgeOptions {
   public static final long DEFAULT_AUTH_TIMEOUT = 10_000;
   /** How long a random name stays leased to the agent that had it after its session ends, in ms: 10 min. */
   public static final long DEFAULT_NAME_LEASE = 600_000;
+  /** Default public TLS (SNI-routed) port: 9445 (clear of 3000/5000/8000/8080/4040 and 9080/9443/9444). */
+  public static final int DEFAULT_TLS_PORT = 9445;
+  /** Default range TCP tunnels get their public port from: 20000-20999. "0" means any free port. */
+  public static final String DEFAULT_TCP_PORT_RANGE = "20000-20999";
+  /** Largest ClientHello the TLS listener reads to find the SNI name, in bytes: 16 KiB. */
+  public static final int DEFAULT_MAX_CLIENT_HELLO = 16 * 1024;
+  /** How long the TLS listener waits for a complete ClientHello, in milliseconds: 5 s. */
+  public static final long DEFAULT_CLIENT_HELLO_TIMEOUT = 5_000;
 
   private String host = "127.0.0.1";
   private String domain = DEFAULT_DOMAIN;
@@ -38,6 +46,11 @@ public class EdgeOptions {
   private long nameLease = DEFAULT_NAME_LEASE;
   private boolean openSsl = true;
   private MuxOptions mux = new MuxOptions();
+  private int tlsPort = DEFAULT_TLS_PORT;
+  private String tcpPortRange = DEFAULT_TCP_PORT_RANGE;
+  private String tcpHost;
+  private int maxClientHello = DEFAULT_MAX_CLIENT_HELLO;
+  private long clientHelloTimeout = DEFAULT_CLIENT_HELLO_TIMEOUT;
 
   public EdgeOptions() {
   }
@@ -63,6 +76,11 @@ public class EdgeOptions {
     if (json.getJsonObject("mux") != null) {
       mux = new MuxOptions(json.getJsonObject("mux"));
     }
+    tlsPort = json.getInteger("tlsPort", tlsPort);
+    tcpPortRange = json.getString("tcpPortRange", tcpPortRange);
+    tcpHost = json.getString("tcpHost", tcpHost);
+    maxClientHello = json.getInteger("maxClientHello", maxClientHello);
+    clientHelloTimeout = json.getLong("clientHelloTimeout", clientHelloTimeout);
   }
 
   public JsonObject toJson() {
@@ -71,7 +89,9 @@ public class EdgeOptions {
         .put("publicHttpsPort", publicHttpsPort).put("certPath", certPath).put("keyPath", keyPath)
         .put("caCertPath", caCertPath).put("caKeyPath", caKeyPath)
         .put("region", region).put("instances", instances).put("maxHeaderSize", maxHeaderSize)
-        .put("authTimeout", authTimeout).put("nameLease", nameLease).put("openSsl", openSsl).put("mux", mux.toJson());
+        .put("authTimeout", authTimeout).put("nameLease", nameLease).put("openSsl", openSsl).put("mux", mux.toJson())
+        .put("tlsPort", tlsPort).put("tcpPortRange", tcpPortRange).put("tcpHost", tcpHost)
+        .put("maxClientHello", maxClientHello).put("clientHelloTimeout", clientHelloTimeout);
   }
 
   public String getHost() { return host; }
@@ -125,4 +145,18 @@ public class EdgeOptions {
   public EdgeOptions setOpenSsl(boolean openSsl) { this.openSsl = openSsl; return this; }
   public MuxOptions getMux() { return mux; }
   public EdgeOptions setMux(MuxOptions mux) { this.mux = mux; return this; }
+  public int getTlsPort() { return tlsPort; }
+  /** @param tlsPort the public TLS port (SNI-routed, not terminated); -1 turns the TLS listener off */
+  public EdgeOptions setTlsPort(int tlsPort) { this.tlsPort = tlsPort; return this; }
+  /** Ports TCP tunnels get, {@code low-high} inclusive (a random free one unless remote_addr asks), or "0": any. */
+  public String getTcpPortRange() { return tcpPortRange; }
+  public EdgeOptions setTcpPortRange(String tcpPortRange) { this.tcpPortRange = tcpPortRange; return this; }
+  /** Host written in {@code tcp://} URLs; null: the listen host, or the domain when listening on all addresses. */
+  public String getTcpHost() { return tcpHost; }
+  public EdgeOptions setTcpHost(String tcpHost) { this.tcpHost = tcpHost; return this; }
+  public int getMaxClientHello() { return maxClientHello; }
+  public EdgeOptions setMaxClientHello(int maxClientHello) { this.maxClientHello = maxClientHello; return this; }
+  /** Milliseconds the TLS listener waits for a complete ClientHello before closing (BRW-317). */
+  public long getClientHelloTimeout() { return clientHelloTimeout; }
+  public EdgeOptions setClientHelloTimeout(long clientHelloTimeout) { this.clientHelloTimeout = clientHelloTimeout; return this; }
 }

@@ -2,6 +2,8 @@ package burrow.edge;
 
 import burrow.edge.admit.Authenticator;
 import burrow.edge.front.HttpFrontend;
+import burrow.edge.front.TcpFrontend;
+import burrow.edge.front.TlsFrontend;
 import burrow.edge.route.RouteTable;
 import burrow.edge.session.AgentSession;
 import burrow.edge.session.ControlListener;
@@ -44,6 +46,9 @@ public final class EdgeServer {
   private volatile int httpPort = -1;
   private volatile int httpsPort = -1;
   private volatile int controlPort = -1;
+  private volatile int tlsPort = -1;
+  private final TcpFrontend tcp;
+  private final TlsFrontend tls;
   private KeyCertOptions keyCert;
   private volatile String generatedCaPem;
 
@@ -52,6 +57,22 @@ public final class EdgeServer {
     this.options = options;
     this.authenticator = authenticator;
     this.routes = new RouteTable(options.getDomain(), options.getNameLease(), System::currentTimeMillis);
+    this.tcp = new TcpFrontend(vertx, options, System::currentTimeMillis);
+    this.tls = new TlsFrontend(vertx, new RouteTable(options.getDomain(), options.getNameLease(),
+        System::currentTimeMillis), options, () -> tlsPort);
+  }
+
+  /** @return the SNI names bound by tls tunnels */
+  public RouteTable tlsRoutes() {
+    return tls.names();
+  }
+
+  public TcpFrontend tcp() {
+    return tcp;
+  }
+
+  public int tlsPort() {
+    return tlsPort;
   }
 
   public RouteTable routes() {
@@ -90,9 +111,10 @@ public final class EdgeServer {
             : deployHttp("http", options.getHttpPort()).onSuccess(p -> httpPort = p))
         .compose(v -> options.getHttpsPort() < 0 ? Future.succeededFuture()
             : deployHttp("https", options.getHttpsPort()).onSuccess(p -> httpsPort = p))
+        .compose(v -> options.getTlsPort() < 0 ? Future.succeededFuture() : deployTls().onSuccess(p -> tlsPort = p))
         .map(v -> {
           log.atInfo().addKeyValue("domain", options.getDomain()).addKeyValue("http", httpPort)
-              .addKeyValue("https", httpsPort).addKeyValue("control", controlPort).log("edge listening");
+              .addKeyValue("https", httpsPort).addKeyValue("tls", tlsPort).addKeyValue("control", controlPort).log("edge listening");
           return this;
         })
         .recover(err -> close().transform(ar -> Future.failedFuture(err)));
@@ -135,7 +157,8 @@ public final class EdgeServer {
 
       @Override
       public Future<?> start() {
-        listener = new ControlListener(vertx, options, new NetServerOptions(so).setPort(port), authenticator, routes, urls);
+        listener = new ControlListener(vertx, options, new NetServerOptions(so).setPort(port), authenticator, routes, urls,
+            java.util.Map.of("tcp", tcp, "tls", tls));
         return listener.listen().map(s -> s.actualPort());
       }
     }).onSuccess(p -> controlPort = p).mapEmpty();
@@ -158,6 +181,18 @@ public final class EdgeServer {
       public Future<?> start() {
         HttpServer server = vertx.createHttpServer(new HttpServerOptions(so).setPort(p)).requestHandler(frontend);
         return server.listen().map(HttpServer::actualPort);
+      }
+    });
+  }
+
+  /** The SNI-routing TLS listener: a raw NetServer, TLS is not terminated here. */
+  private Future<Integer> deployTls() {
+    NetServerOptions so = new NetServerOptions().setHost(options.getHost()).setTcpNoDelay(true).setIdleTimeout(0);
+    return deployShared(options.getTlsPort(), p -> new VerticleBase() {
+      @Override
+      public Future<?> start() {
+        return vertx.createNetServer(new NetServerOptions(so).setPort(p)).connectHandler(tls).listen()
+            .map(s -> s.actualPort());
       }
     });
   }

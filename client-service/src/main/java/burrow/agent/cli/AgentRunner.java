@@ -213,7 +213,7 @@ public final class AgentRunner {
       this.err = err;
       this.onFatal = onFatal;
       for (TunnelDefinition t : tunnels) {
-        locals.put(t.name(), t.localAddr().url());
+        locals.put(t.name(), "http".equals(t.proto()) ? t.localAddr().url() : t.localAddr().hostPort());
       }
     }
 

@@ -3,6 +3,7 @@ package burrow.agent.session;
 import burrow.agent.config.TunnelDefinition;
 import burrow.agent.forward.ExchangeObserver;
 import burrow.agent.forward.HttpForwarder;
+import burrow.agent.forward.TcpForwarder;
 import burrow.error.BurrowException;
 import burrow.error.ErrorCode;
 import burrow.mux.MuxErrorCode;
@@ -15,6 +16,7 @@ import burrow.proto.ControlMessage.Auth;
 import burrow.proto.ControlMessage.AuthResult;
 import burrow.proto.ControlMessage.Bind;
 import burrow.proto.ControlMessage.BindResult;
+import burrow.proto.ConnHead;
 import burrow.proto.Heads;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -49,6 +51,7 @@ public final class EdgeSession {
   private final SessionOptions options;
   private final NetClient netClient;
   private final HttpForwarder http;
+  private final TcpForwarder tcp;
   private final SessionListener listener;
   private final String clientId = UUID.randomUUID().toString();
   private final Map<String, TunnelDefinition> tunnels = new LinkedHashMap<>();
@@ -76,6 +79,7 @@ public final class EdgeSession {
     this.options = options;
     this.netClient = vertx.createNetClient(options.netClientOptions());
     this.http = new HttpForwarder(vertx, observer);
+    this.tcp = new TcpForwarder(vertx);
     this.listener = listener;
     for (TunnelDefinition t : tunnels) {
       this.tunnels.put(t.name(), t);
@@ -301,7 +305,8 @@ public final class EdgeSession {
       }
       urls.put(t.name(), r.urls());
       if (!r.urls().isEmpty()) {
-        hosts.put(t.name(), URI.create(r.urls().get(0)).getHost());
+        URI u = URI.create(r.urls().get(0));
+        hosts.put(t.name(), "tcp".equals(t.proto()) ? u.getAuthority() : u.getHost());
       }
       listener.onTunnelBound(t, r.urls());
       return context.succeededFuture(r.urls());
@@ -316,7 +321,11 @@ public final class EdgeSession {
         stream.reset(MuxErrorCode.BAD_HEADER);
         return;
       }
-      http.forward(stream, head, read.rest(), t);
+      if (ConnHead.isConnection(head)) {
+        tcp.forward(stream, ConnHead.fromJson(head), read.rest(), t);
+      } else {
+        http.forward(stream, head, read.rest(), t);
+      }
     }).onFailure(err -> stream.reset(MuxErrorCode.BAD_HEADER));
   }
 
@@ -375,7 +384,7 @@ public final class EdgeSession {
         vertx.cancelTimer(reconnectTimer);
       }
       Future<Void> f = mux == null ? context.succeededFuture() : mux.close();
-      f.eventually(() -> http.close()).eventually(() -> netClient.close()).onComplete(p);
+      f.eventually(() -> http.close()).eventually(() -> tcp.close()).eventually(() -> netClient.close()).onComplete(p);
     });
     return p.future();
   }

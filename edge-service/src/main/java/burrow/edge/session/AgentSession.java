@@ -41,6 +41,9 @@ public final class AgentSession {
   private final Authenticator policy;
   private final String region;
   private final Map<String, List<Binding>> tunnels = new LinkedHashMap<>();
+  private final Map<String, TunnelBinder> binders;
+  /** Tunnels bound through a {@link TunnelBinder} (tcp, tls): how to release each; a no-op while the bind is pending. */
+  private final Map<String, Runnable> otherTunnels = new LinkedHashMap<>();
 
   /** Formats the public URLs of a host for this node. */
   public interface UrlFormatter {
@@ -49,13 +52,19 @@ public final class AgentSession {
 
   public AgentSession(String id, String clientId, String account, MuxSession mux, ControlChannel control,
                       RouteTable routes, UrlFormatter urls) {
-    this(id, clientId, account, mux, control, routes, urls, Authenticator.acceptAll(), "us");
+    this(id, clientId, account, mux, control, routes, urls, Authenticator.acceptAll(), "us", Map.of());
   }
 
+  /**
+   * @param policy  asked before a name or address is bound (reservations) and by the frontends (whitelist)
+   * @param binders binders for protocols other than http, by proto ({@code tcp}, {@code tls})
+   */
   public AgentSession(String id, String clientId, String account, MuxSession mux, ControlChannel control,
-                      RouteTable routes, UrlFormatter urls, Authenticator policy, String region) {
+                      RouteTable routes, UrlFormatter urls, Authenticator policy, String region,
+                      Map<String, TunnelBinder> binders) {
     this.policy = policy;
     this.region = region;
+    this.binders = binders;
     this.id = id;
     this.clientId = clientId;
     this.account = account;
@@ -79,6 +88,11 @@ public final class AgentSession {
 
   public MuxSession mux() {
     return mux;
+  }
+
+  /** @return whether this account's IP whitelist lets {@code ip} reach its tunnels (a local snapshot; no I/O) */
+  public boolean allows(String ip) {
+    return policy.allows(account, ip);
   }
 
   /** Opens a data stream to the agent for one public request or connection. */
@@ -116,12 +130,17 @@ public final class AgentSession {
 
   private void onBind(Bind bind) {
     TunnelSpec spec = bind.tunnel();
+    TunnelBinder binder = binders.get(spec.proto());
+    if (binder != null) {
+      bindOther(bind, binder);
+      return;
+    }
     Future<String> checked;
     try {
       if (!"http".equals(spec.proto())) {
         throw new BurrowException(ErrorCode.BAD_BIND, "protocol \"" + spec.proto() + "\" is not served by this edge");
       }
-      if (tunnels.containsKey(spec.id())) {
+      if (tunnels.containsKey(spec.id()) || otherTunnels.containsKey(spec.id())) {
         throw new BurrowException(ErrorCode.BAD_BIND, "tunnel \"" + spec.id() + "\" is already bound in this session");
       }
       // A name asked for by name is checked against reservations before it is claimed, so no request is ever
@@ -149,7 +168,53 @@ public final class AgentSession {
     });
   }
 
+  private void bindOther(Bind bind, TunnelBinder binder) {
+    TunnelSpec spec = bind.tunnel();
+    if (tunnels.containsKey(spec.id()) || otherTunnels.containsKey(spec.id())) {
+      refuse(bind, new BurrowException(ErrorCode.BAD_BIND, "tunnel \"" + spec.id() + "\" is already bound in this session"));
+      return;
+    }
+    Runnable pending = () -> { };
+    otherTunnels.put(spec.id(), pending);
+    // Reservations first: a tls name or a tcp address another account (or region) holds is never bound.
+    Future<Void> reserved;
+    try {
+      String host = "tls".equals(spec.proto()) ? routes.requestedHost(spec) : null;
+      reserved = host != null ? policy.checkHostname(account, region, host)
+          : "tcp".equals(spec.proto()) && spec.remoteAddr() != null && !spec.remoteAddr().isBlank()
+              ? policy.checkTcpAddress(account, region, spec.remoteAddr()) : Future.succeededFuture();
+    } catch (BurrowException e) {
+      reserved = Future.failedFuture(e);
+    }
+    reserved.compose(v -> binder.bind(this, spec)).onComplete(ar -> {
+      if (ar.failed()) {
+        otherTunnels.remove(spec.id(), pending);
+        refuse(bind, BurrowException.of(ar.cause(), ErrorCode.BAD_BIND));
+        return;
+      }
+      TunnelBinder.Bound b = ar.result();
+      if (mux.isClosed() || otherTunnels.get(spec.id()) != pending) {
+        b.release().run();                       // the session ended, or the agent unbound it, while we bound
+        return;
+      }
+      otherTunnels.put(spec.id(), b.release());
+      log.atInfo().addKeyValue("session", id).addKeyValue("tunnel", spec.id())
+          .addKeyValue("url", String.join(",", b.urls())).log("tunnel bound");
+      control.send(new BindResult(bind.reqId(), spec.id(), b.urls(), null));
+    });
+  }
+
+  private void refuse(Bind bind, BurrowException e) {
+    log.atInfo().addKeyValue("session", id).addKeyValue("tunnel", bind.tunnel().id())
+        .addKeyValue("code", e.code().code()).log("bind refused");
+    control.send(new BindResult(bind.reqId(), bind.tunnel().id(), null, ErrorReply.of(e)));
+  }
+
   private void release(String tunnelId) {
+    Runnable other = otherTunnels.remove(tunnelId);
+    if (other != null) {
+      other.run();
+    }
     List<Binding> bs = tunnels.remove(tunnelId);
     if (bs != null) {
       for (Binding b : bs) {
@@ -160,6 +225,9 @@ public final class AgentSession {
 
   private void onClosed() {
     for (String t : new ArrayList<>(tunnels.keySet())) {
+      release(t);
+    }
+    for (String t : new ArrayList<>(otherTunnels.keySet())) {
       release(t);
     }
     log.atInfo().addKeyValue("session", id).log("agent session closed");

@@ -39,11 +39,19 @@ public final class ControlListener {
   private final Authenticator authenticator;
   private final RouteTable routes;
   private final AgentSession.UrlFormatter urls;
+  private final java.util.Map<String, TunnelBinder> binders;
   private final SecureRandom random = new SecureRandom();
   private NetServer server;
 
   public ControlListener(Vertx vertx, EdgeOptions options, NetServerOptions serverOptions, Authenticator authenticator,
                          RouteTable routes, AgentSession.UrlFormatter urls) {
+    this(vertx, options, serverOptions, authenticator, routes, urls, java.util.Map.of());
+  }
+
+  /** @param binders binders for protocols other than http (tcp, tls), by proto */
+  public ControlListener(Vertx vertx, EdgeOptions options, NetServerOptions serverOptions, Authenticator authenticator,
+                         RouteTable routes, AgentSession.UrlFormatter urls, java.util.Map<String, TunnelBinder> binders) {
+    this.binders = binders;
     this.vertx = vertx;
     this.options = options;
     this.serverOptions = serverOptions;
@@ -115,7 +123,7 @@ public final class ControlListener {
             String sessionId = HexFormat.of().formatHex(nextId());
             String clientId = a.clientId() == null || a.clientId().isBlank() ? sessionId : a.clientId();
             AgentSession session = new AgentSession(sessionId, clientId, account, mux, control, routes, urls,
-                authenticator, options.getRegion());
+                authenticator, options.getRegion(), binders);
             session.start();
             log.atInfo().addKeyValue("session", sessionId).addKeyValue("account", account).addKeyValue("peer", remote)
                 .log("agent session established");

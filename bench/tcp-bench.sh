@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# TCP tunnel benchmark, self-contained, loopback only, in one run:
+#   1. one TCP stream (iperf3, 5 s, median of 3): direct, through one socat hop, through a burrow tcp tunnel
+#      (edge and agent as separate processes, TLS control link);
+#   2. new connections per second through the tunnel (connect, 1 byte each way, close);
+#   3. edge and agent heap with 10,000 idle connections open through one agent (after a full GC).
+# Usage: bench/tcp-bench.sh            (needs iperf3, socat, jcmd; builds the jar on first use)
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+work="$(mktemp -d)"
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  for _ in $(seq 1 50); do
+    alive=0; for p in "${pids[@]}"; do kill -0 "$p" 2>/dev/null && alive=1; done
+    [ "$alive" = 0 ] && break; sleep 0.1
+  done
+  for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT INT TERM
+for tool in iperf3 socat jcmd python3; do command -v "$tool" >/dev/null || { echo "missing $tool" >&2; exit 1; }; done
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+wait_port() { # port, seconds
+  for _ in $(seq 1 $(( $2 * 10 ))); do (exec 3<>/dev/tcp/127.0.0.1/"$1") 2>/dev/null && return 0; sleep 0.1; done
+  echo "port $1 did not open" >&2; tail -n 20 "$work"/*.log >&2 || true; return 1
+}
+median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+gbits() { # port -> Gbit/s of one 5 s stream
+  iperf3 -c 127.0.0.1 -p "$1" -t 5 -J | python3 -c '
+import json,sys
+d=json.load(sys.stdin)
+if "error" in d: sys.exit("iperf3: " + d["error"])
+print("%.2f" % (d["end"]["sum_received"]["bits_per_second"]/1e9))'
+}
+heap_kib() { # pid -> used heap in KiB after a full GC
+  jcmd "$1" GC.run >/dev/null
+  jcmd "$1" GC.heap_info | python3 -c '
+import re,sys
+t=sys.stdin.read()
+used=sum(int(x) for x in re.findall(r"used (\d+)K", t.split("Metaspace")[0]))
+print(used)'
+}
+
+"$root/bin/burrow" version >/dev/null          # builds the jar if needed
+export BURROW_HOME="$work/home"
+JAVA_OPTS=(-XX:+UseParallelGC -Xmx1g)
+
+iperf_port=$(free_port); socat_port=$(free_port); control=$(free_port); pub=$(free_port); echo_port=$(free_port)
+echo_pub=$(free_port)
+iperf3 -s -p "$iperf_port" >/dev/null 2>&1 & pids+=($!)
+socat TCP-LISTEN:"$socat_port",fork,reuseaddr,bind=127.0.0.1 TCP:127.0.0.1:"$iperf_port" & pids+=($!)
+BURROW_JAVA_OPTS="${JAVA_OPTS[*]}" "$root/bin/burrow" edge --host 127.0.0.1 --http-port -1 --https-port -1 \
+  --tls-port -1 --control-port "$control" --tcp-port-range "$(( pub < echo_pub ? pub : echo_pub ))-$(( pub > echo_pub ? pub : echo_pub ))" \
+  > "$work/edge.log" 2>&1 & edge_pid=$!; pids+=($edge_pid)
+wait_port "$iperf_port" 10; wait_port "$socat_port" 10; wait_port "$control" 60
+ca="$BURROW_HOME/edge/localhost/ca.pem"
+BURROW_JAVA_OPTS="${JAVA_OPTS[*]}" "$root/bin/burrow" tcp --server 127.0.0.1:"$control" --root-cas "$ca" \
+  -remote-addr 127.0.0.1:"$pub" "$iperf_port" > "$work/agent.log" 2>&1 & agent_pid=$!; pids+=($agent_pid)
+wait_port "$pub" 60
+
+echo "== one TCP stream, iperf3 -t 5, median of 3 (Gbit/s)"
+for i in 1 2 3; do gbits "$iperf_port"; done | median > "$work/direct"
+for i in 1 2 3; do gbits "$socat_port"; done | median > "$work/socat"
+for i in 1 2 3; do gbits "$pub"; done | median > "$work/tunnel"
+d=$(cat "$work/direct"); s=$(cat "$work/socat"); t=$(cat "$work/tunnel")
+echo "direct        $d"
+echo "socat hop     $s"
+echo "burrow tunnel $t  ($(python3 -c "print(round(100*$t/$s))")% of the socat hop)"
+
+echo "== new connections per second through the tunnel (32 client threads, 10 s)"
+java "$root/bench/TcpBenchTool.java" echo "$echo_port" & pids+=($!)
+wait_port "$echo_port" 30
+BURROW_JAVA_OPTS="${JAVA_OPTS[*]}" "$root/bin/burrow" tcp --server 127.0.0.1:"$control" --root-cas "$ca" \
+  -remote-addr 127.0.0.1:"$echo_pub" "$echo_port" > "$work/agent2.log" 2>&1 & agent2_pid=$!; pids+=($agent2_pid)
+wait_port "$echo_pub" 60
+java "$root/bench/TcpBenchTool.java" rate "$echo_port" 10 32 | sed 's/^/direct:  /'
+java "$root/bench/TcpBenchTool.java" rate "$echo_pub" 10 32 | sed 's/^/tunnel:  /'
+
+echo "== heap with 10,000 idle connections through one agent (used heap after a full GC)"
+sleep 2
+edge0=$(heap_kib "$edge_pid"); agent0=$(heap_kib "$agent2_pid")
+java -Xmx256m "$root/bench/TcpBenchTool.java" hold "$echo_pub" 10000 > "$work/hold.log" 2>&1 & pids+=($!)
+for _ in $(seq 1 600); do grep -q held "$work/hold.log" && break; sleep 0.2; done
+grep held "$work/hold.log" || { cat "$work/hold.log"; exit 1; }
+edge1=$(heap_kib "$edge_pid"); agent1=$(heap_kib "$agent2_pid")
+python3 - "$edge0" "$edge1" "$agent0" "$agent1" <<'PY'
+import sys
+e0, e1, a0, a1 = map(int, sys.argv[1:])
+print(f"edge : {e0} KiB -> {e1} KiB, {(e1 - e0) * 1024 / 10000 / 1024:.2f} KiB per idle connection")
+print(f"agent: {a0} KiB -> {a1} KiB, {(a1 - a0) * 1024 / 10000 / 1024:.2f} KiB per idle connection")
+PY

@@ -1,0 +1,269 @@
+package burrow.edge.front;
+
+import burrow.edge.EdgeOptions;
+import burrow.edge.session.AgentSession;
+import burrow.edge.session.TunnelBinder;
+import burrow.error.BurrowException;
+import burrow.error.ErrorCode;
+import burrow.net.HalfCloseSocket;
+import burrow.net.StreamBridge;
+import burrow.proto.ConnHead;
+import burrow.proto.Heads;
+import burrow.proto.TunnelSpec;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.net.NetServer;
+import io.vertx.core.net.NetServerOptions;
+import io.vertx.core.net.NetSocket;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * TCP tunnels: one public port per tunnel, from the configured range (a random free one, or the port
+ * {@code remote_addr} asks for), each with its own NetServer on the agent session's event loop, so a connection's
+ * bytes and its mux stream share one thread. Every public connection becomes one mux stream.
+ *
+ * <p>A port stays leased to the agent (client id and tunnel id) for {@code nameLease} after its session ends, so a
+ * reconnecting agent gets the same address back and nobody else can take it meanwhile. An agent reconnecting before
+ * this edge noticed its old session's end takes the port over without closing the listener.
+ */
+public final class TcpFrontend implements TunnelBinder {
+  private static final Logger log = LoggerFactory.getLogger(TcpFrontend.class);
+  /** Random ports tried before a bind fails with BRW-314. */
+  static final int ATTEMPTS = 64;
+
+  private record Lease(String clientId, String tunnelId, long expiresAt) {
+  }
+
+  /** One bound public port; the owner changes when the same agent reconnects. */
+  private static final class Port {
+    volatile int port;
+    volatile AgentSession session;
+    volatile TunnelSpec spec;
+    NetServer server;
+
+    Port(int port, AgentSession session, TunnelSpec spec) {
+      this.port = port;
+      this.session = session;
+      this.spec = spec;
+    }
+  }
+
+  private final Vertx vertx;
+  private final EdgeOptions options;
+  private final LongSupplier clock;
+  private final int low;
+  private final int high;
+  private final Map<Integer, Port> ports = new ConcurrentHashMap<>();
+  private final Map<Integer, Lease> leases = new ConcurrentHashMap<>();
+
+  public TcpFrontend(Vertx vertx, EdgeOptions options, LongSupplier clock) {
+    this.vertx = vertx;
+    this.options = options;
+    this.clock = clock;
+    int[] r = parseRange(options.getTcpPortRange());
+    this.low = r[0];
+    this.high = r[1];
+  }
+
+  /** @return {low, high}; {0, 0} for "0" (any free port) */
+  public static int[] parseRange(String range) {
+    String s = range == null ? "" : range.trim();
+    try {
+      if (s.equals("0")) {
+        return new int[] {0, 0};
+      }
+      String[] parts = s.split("-", 2);
+      int lo = Integer.parseInt(parts[0].trim());
+      int hi = parts.length == 2 ? Integer.parseInt(parts[1].trim()) : lo;
+      if (lo < 1 || hi > 65535 || lo > hi) {
+        throw new NumberFormatException();
+      }
+      return new int[] {lo, hi};
+    } catch (NumberFormatException e) {
+      throw new BurrowException(ErrorCode.CONFIG_INVALID, "tcp port range \"" + range
+          + "\" must be LOW-HIGH within 1-65535, or 0 for any free port");
+    }
+  }
+
+  /** @return the number of public TCP ports bound on this node */
+  public int size() {
+    return ports.size();
+  }
+
+  @Override
+  public Future<Bound> bind(AgentSession session, TunnelSpec spec) {
+    if (spec.remoteAddr() != null && !spec.remoteAddr().isBlank()) {
+      int p;
+      try {
+        p = portOf(spec.remoteAddr());
+      } catch (BurrowException e) {
+        return Future.failedFuture(e);
+      }
+      if (low > 0 && (p < low || p > high)) {
+        return Future.failedFuture(new BurrowException(ErrorCode.BAD_BIND, "remote address " + spec.remoteAddr()
+            + " is outside this edge's TCP port range " + low + "-" + high));
+      }
+      return claimAndListen(session, spec, p, true);
+    }
+    Integer wanted = leasedPort(session.clientId(), spec.id());
+    if (wanted == null && spec.preferredHost() != null) {
+      try {
+        int p = portOf(spec.preferredHost());
+        wanted = low == 0 || (p >= low && p <= high) ? p : null;
+      } catch (BurrowException e) {
+        wanted = null;
+      }
+    }
+    if (wanted != null) {
+      return claimAndListen(session, spec, wanted, false).recover(err -> random(session, spec, 0));
+    }
+    return random(session, spec, 0);
+  }
+
+  private Future<Bound> random(AgentSession session, TunnelSpec spec, int attempt) {
+    if (low == 0) {
+      return listen(new Port(0, session, spec));
+    }
+    if (attempt >= ATTEMPTS) {
+      return Future.failedFuture(new BurrowException(ErrorCode.PORT_RANGE_EXHAUSTED, "no free TCP port in "
+          + low + "-" + high + " after " + ATTEMPTS + " tries. Ask the operator for a wider range."));
+    }
+    int p = low + ThreadLocalRandom.current().nextInt(high - low + 1);
+    return claimAndListen(session, spec, p, false).recover(err -> err instanceof BurrowException be
+        && be.code() == ErrorCode.PORT_RANGE_EXHAUSTED ? Future.failedFuture(err) : random(session, spec, attempt + 1));
+  }
+
+  /** Reserves {@code port} for the session (or takes it over from the same agent), then listens on it. */
+  private Future<Bound> claimAndListen(AgentSession session, TunnelSpec spec, int port, boolean explicit) {
+    Port entry;
+    synchronized (this) {
+      Port current = ports.get(port);
+      if (current != null) {
+        if (current.session.clientId().equals(session.clientId()) && current.server != null) {
+          current.session = session;               // the same agent reconnected before we saw it go
+          current.spec = spec;
+          return Future.succeededFuture(bound(current, session));
+        }
+        return Future.failedFuture(taken(port, explicit));
+      }
+      Lease lease = leases.get(port);
+      if (lease != null && lease.expiresAt() > clock.getAsLong() && !lease.clientId().equals(session.clientId())) {
+        return Future.failedFuture(taken(port, explicit));
+      }
+      entry = new Port(port, session, spec);
+      ports.put(port, entry);
+    }
+    return listen(entry).recover(err -> {
+      ports.remove(port, entry);
+      return Future.failedFuture(err instanceof BurrowException ? err : taken(port, explicit));
+    });
+  }
+
+  private static BurrowException taken(int port, boolean explicit) {
+    return new BurrowException(ErrorCode.ADDRESS_TAKEN, "the TCP address with port " + port + " is already bound"
+        + (explicit ? ". Pick another -remote-addr, or stop the agent that holds it." : ""));
+  }
+
+  private Future<Bound> listen(Port entry) {
+    NetServer server = vertx.createNetServer(new NetServerOptions().setHost(options.getHost()).setPort(entry.port)
+        .setTcpNoDelay(true).setIdleTimeout(0).setAcceptBacklog(1024));
+    server.connectHandler(so -> onConnect(entry, so));
+    return server.listen().map(s -> {
+      entry.server = s;
+      if (entry.port == 0) {
+        entry.port = s.actualPort();                // "0": the OS picked a free port
+        ports.put(entry.port, entry);
+      }
+      return bound(entry, entry.session);
+    });
+  }
+
+  private Bound bound(Port p, AgentSession session) {
+    leases.put(p.port, new Lease(session.clientId(), p.spec.id(), Long.MAX_VALUE));
+    return new Bound(List.of("tcp://" + publicHost() + ":" + p.port), () -> release(p, session));
+  }
+
+  private void release(Port p, AgentSession session) {
+    NetServer server;
+    synchronized (this) {
+      if (p.session != session || ports.get(p.port) != p) {
+        return;                                    // taken over by the agent's new session
+      }
+      ports.remove(p.port);
+      leases.put(p.port, new Lease(session.clientId(), p.spec.id(), clock.getAsLong() + options.getNameLease()));
+      leases.entrySet().removeIf(e -> e.getValue().expiresAt() <= clock.getAsLong());
+      server = p.server;
+    }
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  private synchronized Integer leasedPort(String clientId, String tunnelId) {
+    long now = clock.getAsLong();
+    for (Map.Entry<Integer, Lease> e : leases.entrySet()) {
+      Lease l = e.getValue();
+      if (l.clientId().equals(clientId) && l.tunnelId().equals(tunnelId) && l.expiresAt() > now
+          && !ports.containsKey(e.getKey())) {
+        return e.getKey();
+      }
+    }
+    return null;
+  }
+
+  private String publicHost() {
+    if (options.getTcpHost() != null) {
+      return options.getTcpHost();
+    }
+    String h = options.getHost();
+    return h.equals("0.0.0.0") || h.equals("::") ? options.getDomain() : h;
+  }
+
+  private static int portOf(String addr) {
+    String a = addr.trim();
+    if (a.startsWith("tcp://")) {
+      a = a.substring(6);
+    }
+    int colon = a.lastIndexOf(':');
+    try {
+      int p = Integer.parseInt(colon < 0 ? a : a.substring(colon + 1));
+      if (p < 1 || p > 65535) {
+        throw new NumberFormatException();
+      }
+      return p;
+    } catch (NumberFormatException e) {
+      throw new BurrowException(ErrorCode.BAD_BIND, "remote address \"" + addr + "\" must be host:port");
+    }
+  }
+
+  private void onConnect(Port p, NetSocket so) {
+    HalfCloseSocket socket = HalfCloseSocket.wrap(so);
+    socket.pause();
+    AgentSession session = p.session;
+    String client = so.remoteAddress().hostAddress() + ":" + so.remoteAddress().port();
+    String dest = so.localAddress().hostAddress() + ":" + so.localAddress().port();
+    if (!session.allows(so.remoteAddress().hostAddress())) {
+      log.atInfo().addKeyValue("code", ErrorCode.IP_NOT_ALLOWED.code()).addKeyValue("port", p.port)
+          .addKeyValue("client", client).log("tcp connection refused by the IP whitelist");
+      socket.reset();
+      return;
+    }
+    session.openStream().onComplete(ar -> {
+      if (ar.failed()) {
+        log.atInfo().addKeyValue("code", ErrorCode.STREAM_LIMIT.code()).addKeyValue("port", p.port)
+            .addKeyValue("reason", String.valueOf(ar.cause().getMessage())).log("tcp connection not forwarded");
+        socket.reset();
+        return;
+      }
+      var stream = ar.result();
+      stream.write(Heads.encode(new ConnHead(p.spec.id(), client, "tcp", dest).toJson()));
+      StreamBridge.bridge(socket, stream);
+    });
+  }
+}
