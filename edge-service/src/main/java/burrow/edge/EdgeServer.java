@@ -2,6 +2,7 @@ package burrow.edge;
 
 import burrow.edge.admit.Authenticator;
 import burrow.edge.front.HttpFrontend;
+import burrow.edge.route.RemoteRoutes;
 import burrow.edge.route.RouteTable;
 import burrow.edge.session.AgentSession;
 import burrow.edge.session.ControlListener;
@@ -46,12 +47,19 @@ public final class EdgeServer {
   private volatile int controlPort = -1;
   private KeyCertOptions keyCert;
   private volatile String generatedCaPem;
+  private volatile RemoteRoutes remote;
 
   public EdgeServer(Vertx vertx, EdgeOptions options, Authenticator authenticator) {
     this.vertx = vertx;
     this.options = options;
     this.authenticator = authenticator;
     this.routes = new RouteTable(options.getDomain(), options.getNameLease(), System::currentTimeMillis);
+  }
+
+  /** Where the public listeners look up hosts this node does not hold (the cluster); set before {@link #start()}. */
+  public EdgeServer remoteRoutes(RemoteRoutes remote) {
+    this.remote = remote;
+    return this;
   }
 
   public RouteTable routes() {
@@ -152,7 +160,7 @@ public final class EdgeServer {
         so.setSslEngineOptions(new OpenSSLEngineOptions());
       }
     }
-    HttpFrontend frontend = new HttpFrontend(routes, scheme, authenticator);
+    HttpFrontend frontend = new HttpFrontend(routes, scheme, authenticator, remote);
     return deployShared(port, p -> new VerticleBase() {
       @Override
       public Future<?> start() {

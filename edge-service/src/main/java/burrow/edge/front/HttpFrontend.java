@@ -2,6 +2,8 @@ package burrow.edge.front;
 
 import burrow.edge.admit.Authenticator;
 import burrow.edge.route.Binding;
+import burrow.edge.route.RemoteRoutes;
+import burrow.edge.route.Route;
 import burrow.edge.route.RouteTable;
 import burrow.error.BurrowException;
 import burrow.error.ErrorCode;
@@ -30,15 +32,22 @@ public final class HttpFrontend implements Handler<HttpServerRequest> {
   private final RouteTable routes;
   private final String scheme;
   private final Authenticator policy;
+  private final RemoteRoutes remote;
 
   public HttpFrontend(RouteTable routes, String scheme) {
     this(routes, scheme, Authenticator.acceptAll());
   }
 
   public HttpFrontend(RouteTable routes, String scheme, Authenticator policy) {
+    this(routes, scheme, policy, null);
+  }
+
+  /** @param remote where hosts this node does not hold are looked up (the cluster), or null */
+  public HttpFrontend(RouteTable routes, String scheme, Authenticator policy, RemoteRoutes remote) {
     this.routes = routes;
     this.scheme = scheme;
     this.policy = policy;
+    this.remote = remote;
   }
 
   @Override
@@ -46,14 +55,28 @@ public final class HttpFrontend implements Handler<HttpServerRequest> {
     req.pause();                                            // read nothing until we know where it goes
     HostAndPort authority = req.authority();
     String host = authority == null ? null : authority.host().toLowerCase(Locale.ROOT);
-    Binding b = host == null ? null : routes.lookup(host);
+    Binding local = host == null ? null : routes.lookup(host);
+    if (local == null && host != null && remote != null) {
+      remote.resolve(host).onComplete(ar -> {
+        if (ar.succeeded()) {
+          serve(req, host, authority, ar.result());
+        } else {
+          ErrorPages.send(req, ar.cause());
+        }
+      });
+      return;
+    }
+    serve(req, host, authority, local);
+  }
+
+  private void serve(HttpServerRequest req, String host, HostAndPort authority, Route b) {
     if (b == null || !(scheme.equals("https") ? b.spec().wantsHttps() : b.spec().wantsHttp())) {
       String shown = host == null ? "(no Host header)" : host;
       ErrorPages.send(req, new BurrowException(ErrorCode.TUNNEL_NOT_FOUND, "tunnel " + shown
           + " not found. Start it with: burrow http -subdomain=" + label(shown, routes.domain()) + " 8080"));
       return;
     }
-    if (!policy.allows(b.session().account(), req.remoteAddress().hostAddress())) {
+    if (!policy.allows(b.account(), req.remoteAddress().hostAddress())) {
       ErrorPages.send(req, new BurrowException(ErrorCode.IP_NOT_ALLOWED, "your address "
           + req.remoteAddress().hostAddress() + " is not on this tunnel's IP whitelist"));
       return;
@@ -62,12 +85,12 @@ public final class HttpFrontend implements Handler<HttpServerRequest> {
       ErrorPages.send(req, new BurrowException(ErrorCode.AUTH_REQUIRED, "this tunnel requires a user name and password"));
       return;
     }
-    b.session().openStream()
+    b.openStream()
         .compose(stream -> exchange(req, b, authority, stream))
         .onFailure(err -> ErrorPages.send(req, err));
   }
 
-  private Future<Void> exchange(HttpServerRequest req, Binding b, HostAndPort authority, MuxStream stream) {
+  private Future<Void> exchange(HttpServerRequest req, Route b, HostAndPort authority, MuxStream stream) {
     String upgrade = isUpgrade(req) ? req.getHeader(HttpHeaders.UPGRADE) : null;
     String client = req.remoteAddress().hostAddress();
     JsonObject head = HttpHead.request(b.spec().id(), client + ":" + req.remoteAddress().port(), scheme,

@@ -105,7 +105,7 @@ public final class AgentSession {
     if (msg instanceof Bind bind) {
       onBind(bind);
     } else if (msg instanceof Unbind unbind) {
-      release(unbind.tunnelId());
+      release(unbind.tunnelId(), false);
       control.send(new UnbindResult(unbind.reqId(), unbind.tunnelId(), null));
     } else if (msg instanceof ErrorReply err) {
       log.atInfo().addKeyValue("session", id).addKeyValue("code", err.code()).log("agent reported an error");
@@ -132,8 +132,7 @@ public final class AgentSession {
     } catch (BurrowException e) {
       checked = Future.failedFuture(e);
     }
-    checked.map(v -> {
-      Binding b = routes.claim(this, spec);
+    checked.map(v -> routes.claim(this, spec)).compose(routes::publish).map(b -> {
       tunnels.put(spec.id(), List.of(b));
       return b;
     }).onSuccess(b -> {
@@ -149,18 +148,18 @@ public final class AgentSession {
     });
   }
 
-  private void release(String tunnelId) {
+  private void release(String tunnelId, boolean sessionEnded) {
     List<Binding> bs = tunnels.remove(tunnelId);
     if (bs != null) {
       for (Binding b : bs) {
-        routes.release(this, b.host());
+        routes.release(this, b.host(), sessionEnded);
       }
     }
   }
 
   private void onClosed() {
     for (String t : new ArrayList<>(tunnels.keySet())) {
-      release(t);
+      release(t, true);
     }
     log.atInfo().addKeyValue("session", id).log("agent session closed");
   }
