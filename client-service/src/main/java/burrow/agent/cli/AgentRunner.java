@@ -37,12 +37,17 @@ public final class AgentRunner {
   public int run(List<TunnelDefinition> tunnels) throws InterruptedException {
     LogSetup.configure(flags);
     Map<String, Object> config = ConfigFiles.load(flags.config);
-    String server = flags.server != null ? flags.server : ConfigFiles.string(config, "server_addr");
+    List<String> regionAddrs = flags.server == null ? regionServers(config, flags.region) : List.of();
+    String server = flags.server != null ? flags.server
+        : !regionAddrs.isEmpty() ? regionAddrs.get(0) : ConfigFiles.string(config, "server_addr");
     String token = flags.authtoken != null ? flags.authtoken : ConfigFiles.string(config, "authtoken");
     String rootCas = flags.rootCas != null ? flags.rootCas : ConfigFiles.string(config, "root_cas");
     SessionOptions so = new SessionOptions().setAuthtoken(token).setAgentVersion(Version.get());
     if (server != null) {
       so.setServerAddr(server);
+      if (regionAddrs.size() > 1) {
+        so.setAlternateServerAddrs(regionAddrs.subList(1, regionAddrs.size()));
+      }
       so.setRootCas(trust(rootCas));
     }
     Vertx vertx = Vertx.vertx();
@@ -75,6 +80,28 @@ public final class AgentRunner {
     done.await();
     vertx.close();
     return exit[0];
+  }
+
+  /**
+   * The control addresses of {@code -region} from the config's {@code regions} map: {@code regions: {eu: host:port}},
+   * or a list (or comma-separated string) of addresses of that region's nodes, tried in turn.
+   */
+  static List<String> regionServers(Map<String, Object> config, String region) {
+    if (region == null || !(config.get("regions") instanceof Map<?, ?> regions)) {
+      return List.of();
+    }
+    Object r = regions.get(region);
+    if (r == null) {
+      throw new BurrowException(ErrorCode.CONFIG_INVALID, "no edge address for region \"" + region
+          + "\" in the config's regions map (known: " + regions.keySet() + ")");
+    }
+    List<String> out = new java.util.ArrayList<>();
+    for (Object o : r instanceof List<?> l ? l : List.of(String.valueOf(r).split(","))) {
+      if (!String.valueOf(o).isBlank()) {
+        out.add(String.valueOf(o).trim());
+      }
+    }
+    return out;
   }
 
   private static String trust(String rootCas) {

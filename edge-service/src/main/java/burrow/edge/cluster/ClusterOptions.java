@@ -39,6 +39,7 @@ public class ClusterOptions {
   private long drainTimeout = DEFAULT_DRAIN_TIMEOUT;
   private int maxNoHeartbeatSeconds = DEFAULT_MAX_NO_HEARTBEAT_SECONDS;
   private long relayConnectTimeout = DEFAULT_RELAY_CONNECT_TIMEOUT;
+  private boolean liteMember;
   private String managementHost = "127.0.0.1";
   private int managementPort = DEFAULT_MANAGEMENT_PORT;
 
@@ -60,6 +61,7 @@ public class ClusterOptions {
     drainTimeout = json.getLong("drainTimeout", drainTimeout);
     maxNoHeartbeatSeconds = json.getInteger("maxNoHeartbeatSeconds", maxNoHeartbeatSeconds);
     relayConnectTimeout = json.getLong("relayConnectTimeout", relayConnectTimeout);
+    liteMember = json.getBoolean("liteMember", false);
     managementHost = json.getString("managementHost", managementHost);
     managementPort = json.getInteger("managementPort", managementPort);
   }
@@ -71,7 +73,7 @@ public class ClusterOptions {
         .put("kubernetesServiceDns", kubernetesServiceDns).put("relayHost", relayHost)
         .put("relayPublicHost", relayPublicHost).put("relayPort", relayPort).put("grace", grace)
         .put("maxHeld", maxHeld).put("drainTimeout", drainTimeout).put("maxNoHeartbeatSeconds", maxNoHeartbeatSeconds)
-        .put("relayConnectTimeout", relayConnectTimeout).put("managementHost", managementHost)
+        .put("relayConnectTimeout", relayConnectTimeout).put("liteMember", liteMember).put("managementHost", managementHost)
         .put("managementPort", managementPort);
   }
 
@@ -116,6 +118,12 @@ public class ClusterOptions {
   public ClusterOptions setMaxNoHeartbeatSeconds(int s) { this.maxNoHeartbeatSeconds = s; return this; }
   public long getRelayConnectTimeout() { return relayConnectTimeout; }
   public ClusterOptions setRelayConnectTimeout(long ms) { this.relayConnectTimeout = ms; return this; }
+  /**
+   * A lite member holds no cluster data (no partitions, so no registry store access and nothing to migrate when
+   * it dies): edge nodes beside registry members. Default false (an edge that is also the registry).
+   */
+  public boolean isLiteMember() { return liteMember; }
+  public ClusterOptions setLiteMember(boolean liteMember) { this.liteMember = liteMember; return this; }
   public String getManagementHost() { return managementHost; }
   public ClusterOptions setManagementHost(String managementHost) { this.managementHost = managementHost; return this; }
   /** Management port: 9446; 0 picks a free one, -1 turns it off. */

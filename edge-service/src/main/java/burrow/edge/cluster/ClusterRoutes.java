@@ -88,6 +88,11 @@ public final class ClusterRoutes implements RouteHook, RemoteRoutes {
     return nodeId;
   }
 
+  public String memberAddress() {
+    com.hazelcast.cluster.Address a = hz.getCluster().getLocalMember().getAddress();
+    return a.getHost() + ":" + a.getPort();
+  }
+
   /** @return requests and connections held right now, waiting for their agent */
   public int heldCount() {
     return held.get();

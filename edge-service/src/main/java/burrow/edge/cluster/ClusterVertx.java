@@ -36,6 +36,7 @@ public final class ClusterVertx {
   public static Config hazelcastConfig(ClusterOptions options, RegistryOptions registry) {
     Config c = ConfigUtil.loadConfig();
     c.setClusterName(options.getClusterName());
+    c.setLiteMember(options.isLiteMember());
     c.setProperty("hazelcast.phone.home.enabled", "false");
     c.setProperty("hazelcast.shutdownhook.enabled", "false");
     c.setProperty("hazelcast.logging.type", "slf4j");

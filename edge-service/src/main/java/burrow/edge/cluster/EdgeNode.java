@@ -146,6 +146,11 @@ public final class EdgeNode {
     return routes.nodeId();
   }
 
+  /** @return this node's Hazelcast member address, {@code host:port}, for the next node's member list */
+  public String memberAddress() {
+    return routes.memberAddress();
+  }
+
   public int relayPort() {
     return relayPort;
   }
