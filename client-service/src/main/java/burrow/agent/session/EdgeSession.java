@@ -268,11 +268,15 @@ public final class EdgeSession {
       JsonObject head = read.head();
       TunnelDefinition t = tunnels.get(head.getString("t"));
       if (t == null) {
+        log.atWarn().addKeyValue("head", head.encode()).log("DEBUG unknown tunnel");
         stream.reset(MuxErrorCode.BAD_HEADER);
         return;
       }
       http.forward(stream, head, read.rest(), t);
-    }).onFailure(err -> stream.reset(MuxErrorCode.BAD_HEADER));
+    }).onFailure(err -> {
+      log.atWarn().addKeyValue("reason", String.valueOf(err)).log("DEBUG bad head");
+      stream.reset(MuxErrorCode.BAD_HEADER);
+    });
   }
 
   private void onSessionClosed(MuxSession m) {

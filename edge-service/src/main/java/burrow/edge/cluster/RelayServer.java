@@ -117,7 +117,10 @@ public final class RelayServer {
           .compose(route -> route == null ? Future.failedFuture("no route") : route.openStream())
           .onSuccess(agent -> splice(relay, read.rest(), agent))
           .onFailure(err -> relay.reset(MuxErrorCode.REFUSED));
-    }).onFailure(err -> relay.reset(MuxErrorCode.BAD_HEADER));
+    }).onFailure(err -> {
+      log.atWarn().addKeyValue("reason", String.valueOf(err)).log("bad relay head");
+      relay.reset(MuxErrorCode.BAD_HEADER);
+    });
   }
 
   private static void splice(MuxStream relay, io.vertx.core.buffer.Buffer rest, MuxStream agent) {
