@@ -34,14 +34,28 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(VertxExtension.class)
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class ClusterRelayTest {
+  static {
+    System.setProperty("org.slf4j.simpleLogger.log.burrow", "info");
+  }
   final String clusterName = "t-" + UUID.randomUUID();
   final List<EdgeNode> nodes = new ArrayList<>();
   final List<EdgeSession> agents = new ArrayList<>();
   HttpServer upstream;
   HttpClient client;
 
+  java.nio.file.Path caCert;
+  java.nio.file.Path caKey;
+  String caPem;
+
   @BeforeEach
-  void setUp(Vertx vertx) {
+  void setUp(Vertx vertx) throws Exception {
+    // every node of a region serves the same certificate (here: minted by one CA), as behind one DNS name
+    burrow.tls.DevCertificates.Pems pems = burrow.tls.DevCertificates.generate("localhost", List.of("127.0.0.1"));
+    caPem = pems.caCert();
+    caCert = java.nio.file.Files.createTempFile("ca", ".pem");
+    caKey = java.nio.file.Files.createTempFile("ca", ".key");
+    java.nio.file.Files.writeString(caCert, pems.caCert());
+    java.nio.file.Files.writeString(caKey, pems.caKey());
     upstream = vertx.createHttpServer().requestHandler(req -> req.response().end("hello from " + req.path()))
         .listen(0, "127.0.0.1").await();
     client = vertx.createHttpClient();
@@ -60,7 +74,8 @@ class ClusterRelayTest {
   }
 
   EdgeNode node(String seed, long grace) {
-    EdgeOptions eo = new EdgeOptions().setHttpPort(0).setHttpsPort(-1).setControlPort(0).setInstances(1);
+    EdgeOptions eo = new EdgeOptions().setHttpPort(0).setHttpsPort(-1).setControlPort(0).setInstances(1)
+        .setCaCertPath(caCert.toString()).setCaKeyPath(caKey.toString());
     ClusterOptions co = new ClusterOptions().setClusterName(clusterName).setClusterPort(0).setRelayPort(0)
         .setManagementPort(0).setSecret("test-secret").setGrace(grace).setDrainTimeout(2_000)
         .setMembers(seed == null ? List.of() : List.of(seed));
@@ -71,7 +86,7 @@ class ClusterRelayTest {
 
   EdgeSession agent(Vertx vertx, EdgeNode first, List<EdgeNode> others, String subdomain, long minBackoff) {
     SessionOptions so = new SessionOptions().setServerHost("127.0.0.1").setServerPort(first.edge().controlPort())
-        .setRootCasPem(first.edge().generatedCaPem()).setMinBackoff(minBackoff).setMaxBackoff(minBackoff * 2)
+        .setRootCasPem(caPem).setMinBackoff(minBackoff).setMaxBackoff(minBackoff * 2)
         .setAlternateServerAddrs(others.stream().map(n -> "127.0.0.1:" + n.edge().controlPort()).toList());
     TunnelDefinition t = TunnelDefinition.http("web", "127.0.0.1:" + upstream.actualPort());
     t = new TunnelDefinition(t.name(), t.proto(), t.addr(), subdomain, null, null, null, "false", false, null,

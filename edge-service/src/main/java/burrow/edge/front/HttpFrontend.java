@@ -59,17 +59,17 @@ public final class HttpFrontend implements Handler<HttpServerRequest> {
     if (local == null && host != null && remote != null) {
       remote.resolve(host).onComplete(ar -> {
         if (ar.succeeded()) {
-          serve(req, host, authority, ar.result());
+          serve(req, host, authority, ar.result(), true);
         } else {
           ErrorPages.send(req, ar.cause());
         }
       });
       return;
     }
-    serve(req, host, authority, local);
+    serve(req, host, authority, local, false);
   }
 
-  private void serve(HttpServerRequest req, String host, HostAndPort authority, Route b) {
+  private void serve(HttpServerRequest req, String host, HostAndPort authority, Route b, boolean mayRetry) {
     if (b == null || !(scheme.equals("https") ? b.spec().wantsHttps() : b.spec().wantsHttp())) {
       String shown = host == null ? "(no Host header)" : host;
       ErrorPages.send(req, new BurrowException(ErrorCode.TUNNEL_NOT_FOUND, "tunnel " + shown
@@ -87,7 +87,23 @@ public final class HttpFrontend implements Handler<HttpServerRequest> {
     }
     b.openStream()
         .compose(stream -> exchange(req, b, authority, stream))
-        .onFailure(err -> ErrorPages.send(req, err));
+        .onFailure(err -> {
+          // A relayed request without a body whose owner node died before answering is asked again: the cluster
+          // holds it until the agent is back (safe methods only; nothing of the response was written yet).
+          if (mayRetry && !(b instanceof Binding) && req.isEnded() && !req.response().headWritten()
+              && (req.method() == HttpMethod.GET || req.method() == HttpMethod.HEAD
+                  || req.method() == HttpMethod.OPTIONS)) {
+            remote.resolve(host).onComplete(ar -> {
+              if (ar.succeeded()) {
+                serve(req, host, authority, ar.result(), false);
+              } else {
+                ErrorPages.send(req, ar.cause());
+              }
+            });
+          } else {
+            ErrorPages.send(req, err);
+          }
+        });
   }
 
   private Future<Void> exchange(HttpServerRequest req, Route b, HostAndPort authority, MuxStream stream) {
@@ -104,7 +120,9 @@ public final class HttpFrontend implements Handler<HttpServerRequest> {
     HttpServerResponse resp = req.response();
     resp.closeHandler(v -> stream.reset(MuxErrorCode.CANCEL));
     stream.write(Heads.encode(head));
-    if (upgrade == null) {
+    if (upgrade == null && req.isEnded()) {
+      stream.end();                                         // a retried request: its (empty) body has been read
+    } else if (upgrade == null) {
       req.pipe().endOnFailure(false).to(stream).onFailure(err -> stream.reset(MuxErrorCode.CANCEL));
     }
     return Heads.readOne(stream).compose(read -> respond(req, stream, read, upgrade != null));
