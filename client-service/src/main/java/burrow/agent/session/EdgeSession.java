@@ -268,13 +268,12 @@ public final class EdgeSession {
       JsonObject head = read.head();
       TunnelDefinition t = tunnels.get(head.getString("t"));
       if (t == null) {
-        log.atWarn().addKeyValue("head", head.encode()).log("DEBUG unknown tunnel");
         stream.reset(MuxErrorCode.BAD_HEADER);
         return;
       }
       http.forward(stream, head, read.rest(), t);
     }).onFailure(err -> {
-      log.atWarn().addKeyValue("reason", String.valueOf(err)).log("DEBUG bad head");
+      log.atDebug().addKeyValue("reason", String.valueOf(err)).log("bad stream head");
       stream.reset(MuxErrorCode.BAD_HEADER);
     });
   }

@@ -99,10 +99,24 @@ class ClusterFailoverTest {
         "--instances", "1", "--cluster-host", ip, "--cluster-port", "" + hz, "--cluster-name", cluster,
         "--cluster-members", "127.0.0.1:" + seedHz, "--relay-host", ip, "--relay-port", "" + relay,
         "--management-host", ip, "--management-port", "" + mgmt, "--grace", "10000", "--max-no-heartbeat", "3",
-        "--drain-timeout", "2000"));
+        "--drain-timeout", "2000", "--cert", home.resolve("edge.pem").toString(),
+        "--key", home.resolve("edge-key.pem").toString()));
     Node n = new Node(ip, httpPort, control, hz, relay, mgmt, p);
-    await(vertx, deadline, () -> status(http, ip, mgmt, "/readyz").map(s -> s == 200), "edge " + ip + " ready");
+    await(vertx, deadline, () -> {
+      if (!p.isAlive()) {
+        throw new AssertionError("edge " + ip + " exited: " + readLog("edge-" + ip));
+      }
+      return status(http, ip, mgmt, "/readyz").map(s -> s == 200);
+    }, "edge " + ip + " ready");
     return n;
+  }
+
+  String readLog(String name) {
+    try {
+      return Files.readString(home.resolve(name + ".log"));
+    } catch (java.io.IOException e) {
+      return e.toString();
+    }
   }
 
   static Future<Integer> status(HttpClient http, String ip, int port, String path) {
@@ -129,10 +143,15 @@ class ClusterFailoverTest {
   void killingTheOwningNodeLosesNoRequest(Vertx vertx) throws Exception {
     home = Files.createTempDirectory("burrow-failover");
     long deadline = System.currentTimeMillis() + 120_000;
-    HttpClient http = vertx.createHttpClient(new HttpClientOptions().setMaxPoolSize(64));
+    HttpClient http = vertx.createHttpClient(new HttpClientOptions(), new io.vertx.core.http.PoolOptions().setHttp1MaxSize(64));
     HttpServer upstream = vertx.createHttpServer().requestHandler(r -> r.response().end("ok " + r.path()))
         .listen(0, "127.0.0.1").await();
 
+    // one certificate for the region's nodes, valid for their addresses (as one for their DNS name in production)
+    burrow.tls.DevCertificates.Pems pems = burrow.tls.DevCertificates.generate("localhost",
+        List.of("127.0.0.2", "127.0.0.3", "127.0.0.4"));
+    Files.writeString(home.resolve("edge.pem"), pems.cert());
+    Files.writeString(home.resolve("edge-key.pem"), pems.key());
     int apiPort = freePort("127.0.0.1");
     int seedHz = freePort("127.0.0.1");
     spawn("registry", List.of("registry", "--registry-host", "127.0.0.1", "--registry-port", "" + apiPort,
@@ -152,7 +171,7 @@ class ClusterFailoverTest {
     api(http, apiPort, admin, "/api/accounts/" + accountId + "/whitelist",
         new JsonObject().put("ip_net", "127.0.0.0/8").put("description", "loopback"));
 
-    String ca = Files.readString(home.resolve("edge").resolve("localhost").resolve("ca.pem"));
+    String ca = pems.caCert();
     SessionOptions so = new SessionOptions().setServerHost(a.ip()).setServerPort(a.control()).setRootCasPem(ca)
         .setAuthtoken(token).setMinBackoff(100).setMaxBackoff(400)
         .setAlternateServerAddrs(List.of(b.ip() + ":" + b.control(), c.ip() + ":" + c.control()));

@@ -52,7 +52,8 @@ public final class ClusterVertx {
     int port = options.getClusterPort();
     n.setPort(port).setPortAutoIncrement(port != 0).setPortCount(20);
     if (!"0.0.0.0".equals(options.getClusterHost())) {
-      n.getInterfaces().setEnabled(true).addInterface(options.getClusterHost());
+      // bind exactly this address; interface matching would refuse loopback aliases such as 127.0.0.2
+      c.setProperty("hazelcast.local.localAddress", options.getClusterHost());
     }
     JoinConfig j = n.getJoin();
     j.getMulticastConfig().setEnabled(false);

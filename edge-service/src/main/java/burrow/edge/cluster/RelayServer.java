@@ -118,7 +118,7 @@ public final class RelayServer {
           .onSuccess(agent -> splice(relay, read.rest(), agent))
           .onFailure(err -> relay.reset(MuxErrorCode.REFUSED));
     }).onFailure(err -> {
-      log.atWarn().addKeyValue("reason", String.valueOf(err)).log("bad relay head");
+      log.atDebug().addKeyValue("reason", String.valueOf(err)).log("bad relay head");
       relay.reset(MuxErrorCode.BAD_HEADER);
     });
   }
