@@ -154,8 +154,12 @@ class ClusterFailoverTest {
     Files.writeString(home.resolve("edge-key.pem"), pems.key());
     int apiPort = freePort("127.0.0.1");
     int seedHz = freePort("127.0.0.1");
-    spawn("registry", List.of("registry", "--registry-host", "127.0.0.1", "--registry-port", "" + apiPort,
+    // the registry member: a data member with the registry's REST API and its store, serving no agents itself
+    spawn("registry", List.of("edge", "--cluster", "--with-registry", "--host", "127.0.0.1",
+        "--http-port", "" + freePort("127.0.0.1"), "--https-port", "-1", "--control-port", "" + freePort("127.0.0.1"),
+        "--instances", "1", "--registry-host", "127.0.0.1", "--registry-port", "" + apiPort,
         "--cluster-host", "127.0.0.1", "--cluster-port", "" + seedHz, "--cluster-name", cluster,
+        "--relay-port", "" + freePort("127.0.0.1"), "--management-port", "" + freePort("127.0.0.1"),
         "--data-dir", home.resolve("data").toString()));
     await(vertx, deadline, () -> status(http, "127.0.0.1", apiPort, "/api/health").map(s -> s == 200), "registry");
     Node a = edge("127.0.0.2", seedHz, deadline, vertx, http);
