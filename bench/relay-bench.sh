@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Relay cost: wrk against a tunnel through the node that holds the agent's session (owner) and through another
 # node of the same cluster (relay: one extra node-to-node mux hop), in one run, medians of 3 runs of each.
-# Two edge nodes (127.0.0.2, 127.0.0.3) + one agent + nginx upstream (100-byte responses), loopback only.
+# Two edge nodes on 127.0.0.1 + one agent + nginx upstream (100-byte responses), loopback only.
 # Usage: bench/relay-bench.sh [seconds per run, default 5] [connections, default 50]
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -49,23 +49,23 @@ node() { # ip hz seed-hz -> starts an edge node, prints "http control"
   curl -fs "http://$ip:$mgmt/readyz" >/dev/null || { cat "$work/edge-$ip.log" >&2; exit 1; }
   echo "$http $ctl"
 }
-hza=$(free_port 127.0.0.2); hzb=$(free_port 127.0.0.3)
-read -r http_a ctl_a < <(node 127.0.0.2 "$hza" "127.0.0.2:$hza")        # seed first
-read -r http_b _ < <(node 127.0.0.3 "$hzb" "127.0.0.2:$hza")
+hza=$(free_port 127.0.0.1); hzb=$(free_port 127.0.0.1)
+read -r http_a ctl_a < <(node 127.0.0.1 "$hza" "127.0.0.1:$hza")        # seed first
+read -r http_b _ < <(node 127.0.0.1 "$hzb" "127.0.0.1:$hza")
 
-java "${JOPTS[@]}" -jar "$jar" http --server "127.0.0.2:$ctl_a" --root-cas "$BURROW_HOME/edge/localhost/ca.pem" \
+java "${JOPTS[@]}" -jar "$jar" http --server "127.0.0.1:$ctl_a" --root-cas "$BURROW_HOME/edge/localhost/ca.pem" \
   -subdomain=bench -bind-tls=false "$up" > "$work/agent.log" 2>&1 &
 pids+=($!)
-for _ in $(seq 1 100); do curl -fs -H "Host: bench.localhost" "http://127.0.0.2:$http_a/" >/dev/null 2>&1 && break; sleep 0.2; done
-curl -fs -H "Host: bench.localhost" "http://127.0.0.3:$http_b/" >/dev/null || { cat "$work"/*.log >&2; exit 1; }
+for _ in $(seq 1 100); do curl -fs -H "Host: bench.localhost" "http://127.0.0.1:$http_a/" >/dev/null 2>&1 && break; sleep 0.2; done
+curl -fs -H "Host: bench.localhost" "http://127.0.0.1:$http_b/" >/dev/null || { cat "$work"/*.log >&2; exit 1; }
 
 rps() { wrk -t2 -c"$conns" -d"${secs}s" -H "Host: bench.localhost" "$1" | awk '/Requests\/sec/ {print $2}'; }
 median() { printf '%s\n' "$@" | sort -n | sed -n 2p; }
-for url in "http://127.0.0.2:$http_a/" "http://127.0.0.3:$http_b/"; do wrk -t2 -c"$conns" -d2s -H "Host: bench.localhost" "$url" >/dev/null; done  # warm-up
+for url in "http://127.0.0.1:$http_a/" "http://127.0.0.1:$http_b/"; do wrk -t2 -c"$conns" -d2s -H "Host: bench.localhost" "$url" >/dev/null; done  # warm-up
 owner=(); relay=()
 for i in 1 2 3; do
-  owner+=("$(rps "http://127.0.0.2:$http_a/")")
-  relay+=("$(rps "http://127.0.0.3:$http_b/")")
+  owner+=("$(rps "http://127.0.0.1:$http_a/")")
+  relay+=("$(rps "http://127.0.0.1:$http_b/")")
 done
 mo=$(median "${owner[@]}"); mr=$(median "${relay[@]}")
 echo "owner node   req/s: ${owner[*]} (median $mo)"
