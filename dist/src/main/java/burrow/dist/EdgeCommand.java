@@ -6,6 +6,8 @@ import burrow.edge.EdgeOptions;
 import burrow.edge.EdgeServer;
 import burrow.edge.admit.Authenticator;
 import burrow.edge.admit.RegistryAuthenticator;
+import burrow.edge.cluster.ClusterOptions;
+import burrow.edge.cluster.EdgeNode;
 import burrow.registry.RegistryServer;
 import burrow.error.BurrowException;
 import burrow.error.ErrorCode;
@@ -59,6 +61,30 @@ public final class EdgeCommand implements Callable<Integer> {
   boolean withRegistry;
   @picocli.CommandLine.Mixin
   RegistryFlags registryFlags = new RegistryFlags();
+  @Option(names = "--cluster", description = "join the edge cluster (Hazelcast, --cluster-members or --k8s-service-dns): relay between nodes, failover; the secret comes from $BURROW_CLUSTER_SECRET")
+  boolean cluster;
+  @Option(names = "--cluster-registry", description = "with --cluster: use the registry that runs on the cluster (burrow registry, or a node with --with-registry)")
+  boolean clusterRegistry;
+  @Option(names = "--lite-member", description = "with --cluster: hold no cluster data (edges beside registry members)")
+  boolean liteMember;
+  @Option(names = "--k8s-service-dns", description = "with --cluster: discover members through this headless Service's DNS name instead of --cluster-members")
+  String k8sServiceDns;
+  @Option(names = "--relay-host", defaultValue = "127.0.0.1", description = "address of the node-to-node relay listener (default ${DEFAULT-VALUE})")
+  String relayHost;
+  @Option(names = "--relay-public-host", description = "address other nodes dial for this node's relay port (default: --relay-host)")
+  String relayPublicHost;
+  @Option(names = "--relay-port", defaultValue = "9445", description = "node-to-node relay port (default ${DEFAULT-VALUE})")
+  int relayPort;
+  @Option(names = "--management-host", defaultValue = "127.0.0.1", description = "address of /healthz, /readyz, /metrics (default ${DEFAULT-VALUE})")
+  String managementHost;
+  @Option(names = "--management-port", defaultValue = "9446", description = "management port, -1 for none (default ${DEFAULT-VALUE})")
+  int managementPort;
+  @Option(names = "--grace", defaultValue = "10000", description = "ms public traffic for a reconnecting agent is held (default ${DEFAULT-VALUE})")
+  long grace;
+  @Option(names = "--drain-timeout", defaultValue = "30000", description = "ms in-flight exchanges may take after SIGTERM (default ${DEFAULT-VALUE})")
+  long drainTimeout;
+  @Option(names = "--max-no-heartbeat", defaultValue = "5", description = "seconds before a silent member is declared dead (default ${DEFAULT-VALUE})")
+  int maxNoHeartbeat;
 
   @Override
   public Integer call() throws Exception {
@@ -78,6 +104,9 @@ public final class EdgeCommand implements Callable<Integer> {
       out.println("burrow edge: no --cert given, using a generated certificate; agents trust it with root_cas: " + f.caCert());
     } else {
       o.setCertPath(cert).setKeyPath(key);
+    }
+    if (cluster) {
+      return runClustered(o, out);
     }
     // As many event loops as listener instances: each loop then hosts one instance of every listener, so a public
     // request and its agent's session share a loop as often as possible (a hop between loops costs a wake-up).
@@ -114,6 +143,38 @@ public final class EdgeCommand implements Callable<Integer> {
           .eventually(vertx::close).toCompletionStage().toCompletableFuture().join();
       stop.countDown();
     }, "burrow-edge-shutdown"));
+    stop.await();
+    return 0;
+  }
+
+  private int runClustered(EdgeOptions o, PrintWriter out) throws InterruptedException {
+    System.setProperty("hazelcast.logging.type", "slf4j");
+    ClusterOptions co = new ClusterOptions().setClusterName(registryFlags.clusterName)
+        .setClusterHost(registryFlags.clusterHost).setClusterPort(registryFlags.clusterPort)
+        .setMembers(registryFlags.members).setKubernetesServiceDns(k8sServiceDns).setLiteMember(liteMember)
+        .setRelayHost(relayHost).setRelayPublicHost(relayPublicHost).setRelayPort(relayPort)
+        .setManagementHost(managementHost).setManagementPort(managementPort).setGrace(grace)
+        .setDrainTimeout(drainTimeout).setMaxNoHeartbeatSeconds(maxNoHeartbeat)
+        .setSecret(System.getenv("BURROW_CLUSTER_SECRET"));
+    EdgeNode.RegistryMode mode = withRegistry ? EdgeNode.RegistryMode.IN_PROCESS
+        : clusterRegistry ? EdgeNode.RegistryMode.CLUSTER : EdgeNode.RegistryMode.NONE;
+    EdgeNode node;
+    try {
+      node = EdgeNode.start(o, co, registryFlags.toOptions(domain), mode).await();
+    } catch (Exception e) {
+      spec.commandLine().getErr().println(BurrowException.of(e, ErrorCode.EDGE_START_FAILED).describe());
+      spec.commandLine().getErr().flush();
+      return 1;
+    }
+    out.printf("burrow edge node %s listening: region %s, domain %s, http %d, https %d, control %s:%d, relay %d, "
+            + "management %d%n", node.nodeId(), region, domain, node.edge().httpPort(), node.edge().httpsPort(), host,
+        node.edge().controlPort(), node.relayPort(), node.managementPort());
+    out.flush();
+    CountDownLatch stop = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {      // SIGTERM: drain, then leave the cluster
+      node.drain().toCompletionStage().toCompletableFuture().join();
+      stop.countDown();
+    }, "burrow-edge-drain"));
     stop.await();
     return 0;
   }

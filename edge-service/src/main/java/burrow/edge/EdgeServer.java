@@ -4,6 +4,7 @@ import burrow.edge.admit.Authenticator;
 import burrow.edge.front.HttpFrontend;
 import burrow.edge.front.TcpFrontend;
 import burrow.edge.front.TlsFrontend;
+import burrow.edge.route.RemoteRoutes;
 import burrow.edge.route.RouteTable;
 import burrow.edge.session.AgentSession;
 import burrow.edge.session.ControlListener;
@@ -51,6 +52,7 @@ public final class EdgeServer {
   private final TlsFrontend tls;
   private KeyCertOptions keyCert;
   private volatile String generatedCaPem;
+  private volatile RemoteRoutes remote;
 
   public EdgeServer(Vertx vertx, EdgeOptions options, Authenticator authenticator) {
     this.vertx = vertx;
@@ -73,6 +75,12 @@ public final class EdgeServer {
 
   public int tlsPort() {
     return tlsPort;
+  }
+
+  /** Where the public listeners look up hosts this node does not hold (the cluster); set before {@link #start()}. */
+  public EdgeServer remoteRoutes(RemoteRoutes remote) {
+    this.remote = remote;
+    return this;
   }
 
   public RouteTable routes() {
@@ -175,7 +183,7 @@ public final class EdgeServer {
         so.setSslEngineOptions(new OpenSSLEngineOptions());
       }
     }
-    HttpFrontend frontend = new HttpFrontend(routes, scheme, authenticator);
+    HttpFrontend frontend = new HttpFrontend(routes, scheme, authenticator, remote);
     return deployShared(port, p -> new VerticleBase() {
       @Override
       public Future<?> start() {

@@ -65,8 +65,17 @@ public final class AgentRunner {
     if (config.metadata() != null) {
       so.setMetadata(new JsonObject().put("metadata", config.metadata()));
     }
+    // -region picks the region's edge addresses from the config's regions map (tried in turn), unless --server
+    List<String> regionAddrs = flags.server == null && config.region() != null && !config.regions().isEmpty()
+        ? regionServers(config.regions(), config.region()) : List.of();
+    if (!regionAddrs.isEmpty()) {
+      server = regionAddrs.get(0);
+    }
     if (server != null) {
       so.setServerAddr(server);
+      if (regionAddrs.size() > 1) {
+        so.setAlternateServerAddrs(regionAddrs.subList(1, regionAddrs.size()));
+      }
       so.setRootCas(trust(config.rootCas()));
     }
     boolean console = switch (config.consoleUi()) {
@@ -188,6 +197,16 @@ public final class AgentRunner {
         return of(publicName, "http");
       }
     };
+  }
+
+  /** The control addresses of {@code region} from the config's {@code regions} map, tried in turn. */
+  static List<String> regionServers(Map<String, List<String>> regions, String region) {
+    List<String> r = regions.get(region);
+    if (r == null || r.isEmpty()) {
+      throw new BurrowException(ErrorCode.CONFIG_INVALID, "no edge address for region \"" + region
+          + "\" in the config's regions map (known: " + regions.keySet() + ")");
+    }
+    return r;
   }
 
   private static String trust(String rootCas) {

@@ -34,6 +34,7 @@ public final class AgentConfig {
   private String rootCas;
   private String webAddr = DEFAULT_WEB_ADDR;
   private String serverAddr;
+  private java.util.Map<String, List<String>> regions = java.util.Map.of();
   private Map<String, TunnelDefinition> tunnels = new LinkedHashMap<>();
   private Map<String, String> tunnelMetadata = new LinkedHashMap<>();
   private List<Path> files = List.of();
@@ -71,6 +72,8 @@ public final class AgentConfig {
   public boolean webDisabled() { return "false".equals(webAddr); }
   /** @return the edge's control address {@code host:port}, or null (the embedded edge) */
   public String serverAddr() { return serverAddr; }
+  /** Edge control addresses per region ({@code regions: {eu: host:port}}), for {@code -region}. */
+  public java.util.Map<String, List<String>> regions() { return regions; }
   /** @return the tunnel definitions, by name, in file order */
   public Map<String, TunnelDefinition> tunnels() { return Collections.unmodifiableMap(tunnels); }
   /** @return a tunnel's own {@code metadata}, else the config's, else null */
@@ -96,6 +99,7 @@ public final class AgentConfig {
     b.c.rootCas = rootCas;
     b.c.webAddr = webAddr;
     b.c.serverAddr = serverAddr;
+    b.c.regions = regions;
     b.c.tunnels = new LinkedHashMap<>(tunnels);
     b.c.tunnelMetadata = new LinkedHashMap<>(tunnelMetadata);
     b.c.files = files;
@@ -121,6 +125,7 @@ public final class AgentConfig {
     public Builder rootCas(String v) { c.rootCas = v; return this; }
     public Builder webAddr(String v) { c.webAddr = v; return this; }
     public Builder serverAddr(String v) { c.serverAddr = v; return this; }
+    public Builder regions(java.util.Map<String, List<String>> v) { c.regions = v; return this; }
     public Builder tunnel(TunnelDefinition t, String metadata) {
       c.tunnels.put(t.name(), t);
       if (metadata != null) {

@@ -21,10 +21,10 @@ import org.yaml.snakeyaml.nodes.Tag;
  * closest known key suggested), BRW-106 (wrong type), BRW-107 (malformed YAML).
  */
 public final class ConfigValidator {
-  /** The top-level keys, in the manual's order, plus {@code server_addr}. */
+  /** The top-level keys, in the manual's order, plus {@code server_addr} and {@code regions} (region -> edge addresses). */
   public static final List<String> TOP_KEYS = List.of("authtoken", "region", "console_ui", "console_ui_color",
       "http_proxy", "socks5_proxy", "inspect_db_size", "log_level", "log_format", "log", "metadata", "root_cas",
-      "web_addr", "tunnels", "server_addr", "update", "update_channel", "compress_conn");
+      "web_addr", "tunnels", "server_addr", "regions", "update", "update_channel", "compress_conn");
   /** Accepted for compatibility with ngrok 2 files, and reported as not applicable. */
   public static final Set<String> NOT_APPLICABLE = Set.of("update", "update_channel", "compress_conn");
   /** The keys of a tunnel definition: the manual's, plus {@code metadata} and {@code proxy_proto}. */
@@ -109,6 +109,35 @@ public final class ConfigValidator {
             hostPort(k, e, v);
           }
           b.serverAddr(v);
+        }
+        case "regions" -> {
+          if (e.value() instanceof MappingNode mn) {
+            java.util.Map<String, List<String>> regions = new java.util.LinkedHashMap<>();
+            for (NodeTuple t : mn.getValue()) {
+              String name = t.getKeyNode() instanceof ScalarNode kn ? kn.getValue() : String.valueOf(t.getKeyNode());
+              List<String> addrs = new ArrayList<>();
+              Node v = t.getValueNode();
+              if (v instanceof ScalarNode sn) {
+                for (String a : sn.getValue().split(",")) {
+                  if (!a.isBlank()) {
+                    addrs.add(a.trim());
+                  }
+                }
+              } else if (v instanceof org.yaml.snakeyaml.nodes.SequenceNode seq) {
+                for (Node n : seq.getValue()) {
+                  if (n instanceof ScalarNode item) {
+                    addrs.add(item.getValue().trim());
+                  }
+                }
+              } else {
+                wrongType(k + "." + name, e.file(), v, "an edge address host:port, or a list of them");
+              }
+              regions.put(name, addrs);
+            }
+            b.regions(regions);
+          } else if (!isNull(e.value())) {
+            wrongType(k, e.file(), e.value(), "a map of region names to edge addresses");
+          }
         }
         case "tunnels" -> {
           if (!(e.value() instanceof MappingNode) && !isNull(e.value())) {

@@ -66,6 +66,9 @@ public final class EdgeSession {
   private long reconnectTimer = -1;
   private int reqIds;
   private String sessionId;
+  private int serverIndex;
+  /** How long a session told to go away may finish its streams after the agent moved, in ms. */
+  private static final long GO_AWAY_DRAIN = 30_000;
 
   public EdgeSession(Vertx vertx, SessionOptions options, List<TunnelDefinition> tunnels, SessionListener listener) {
     this(vertx, options, tunnels, listener, null);
@@ -162,17 +165,28 @@ public final class EdgeSession {
     if (closed) {
       return context.failedFuture(new BurrowException(ErrorCode.SESSION_CLOSED, "agent is shutting down"));
     }
-    ConnectOptions co = new ConnectOptions().setHost(options.getServerHost()).setPort(options.getServerPort())
-        .setSsl(true).setSniServerName(options.getServerHost().matches("[0-9.:]+") ? null : options.getServerHost())
+    String serverHost = options.getServerHost();
+    int serverPort = options.getServerPort();
+    List<String> alternates = options.getAlternateServerAddrs();
+    int pick = serverIndex % (alternates.size() + 1);
+    if (pick > 0) {
+      SessionOptions alt = new SessionOptions().setServerAddr(alternates.get(pick - 1));
+      serverHost = alt.getServerHost();
+      serverPort = alt.getServerPort();
+    }
+    String host = serverHost;
+    int port = serverPort;
+    ConnectOptions co = new ConnectOptions().setHost(host).setPort(port)
+        .setSsl(true).setSniServerName(host.matches("[0-9.:]+") ? null : host)
         .setTimeout(options.getConnectTimeout());
     return netClient.connect(co)
         .recover(err -> context.failedFuture(options.getProxy() != null ? ProxyErrors.describe(options, err)
-            : new BurrowException(ErrorCode.EDGE_UNREACHABLE,
-            "cannot reach the edge at " + options.getServerHost() + ":" + options.getServerPort() + ": "
+            : new BurrowException(ErrorCode.EDGE_UNREACHABLE, "cannot reach the edge at " + host + ":" + port + ": "
                 + err.getMessage())))
         .compose(this::handshake)
         .compose(v -> bindAll())
-        .onSuccess(v -> backoff = options.getMinBackoff());
+        .onSuccess(v -> backoff = options.getMinBackoff())
+        .onFailure(err -> serverIndex++);               // next time, try the region's next address
   }
 
   private Future<Void> handshake(NetSocket socket) {
@@ -192,7 +206,19 @@ public final class EdgeSession {
       });
       m.goAwayHandler(code -> {
         log.atInfo().addKeyValue("code", code.name()).log("edge is going away, reconnecting");
-        m.close();
+        if (m != mux) {
+          m.close();
+          return;
+        }
+        // Move now, and let the streams in flight on the old session finish before closing it.
+        onSessionClosed(m);
+        long deadline = System.currentTimeMillis() + GO_AWAY_DRAIN;
+        vertx.setPeriodic(100, id -> {
+          if (m.isClosed() || m.streamCount() <= 1 || System.currentTimeMillis() >= deadline) {
+            vertx.cancelTimer(id);
+            m.close();
+          }
+        });
       });
       return auth.future().timeout(options.getAuthTimeout(), TimeUnit.MILLISECONDS).compose(res -> {
         if (res.error() != null) {
@@ -326,7 +352,10 @@ public final class EdgeSession {
       } else {
         http.forward(stream, head, read.rest(), t);
       }
-    }).onFailure(err -> stream.reset(MuxErrorCode.BAD_HEADER));
+    }).onFailure(err -> {
+      log.atDebug().addKeyValue("reason", String.valueOf(err)).log("bad stream head");
+      stream.reset(MuxErrorCode.BAD_HEADER);
+    });
   }
 
   private void onSessionClosed(MuxSession m) {
@@ -335,6 +364,7 @@ public final class EdgeSession {
     }
     mux = null;
     control = null;
+    serverIndex++;                                     // reconnect through the region's next address first
     for (Promise<BindResult> p : pendingBinds.values()) {
       p.tryFail(new BurrowException(ErrorCode.SESSION_CLOSED, "session closed"));
     }

@@ -31,6 +31,15 @@ public class SessionOptions {
   private long authTimeout = 15_000;
   private io.vertx.core.net.ProxyOptions proxy;
 
+  private java.util.List<String> alternateServerAddrs = java.util.List.of();
+
+  /** More {@code host:port} control addresses of the same region, tried in turn after the first when one fails. */
+  public java.util.List<String> getAlternateServerAddrs() { return alternateServerAddrs; }
+  public SessionOptions setAlternateServerAddrs(java.util.List<String> addrs) {
+    this.alternateServerAddrs = java.util.List.copyOf(addrs);
+    return this;
+  }
+
   public String getServerHost() { return serverHost; }
   /** @return a reference to this, so the API can be used fluently */
   public SessionOptions setServerHost(String serverHost) { this.serverHost = serverHost; return this; }

@@ -2,6 +2,8 @@ package burrow.edge.front;
 
 import burrow.edge.admit.Authenticator;
 import burrow.edge.route.Binding;
+import burrow.edge.route.RemoteRoutes;
+import burrow.edge.route.Route;
 import burrow.edge.route.RouteTable;
 import burrow.error.BurrowException;
 import burrow.error.ErrorCode;
@@ -32,15 +34,22 @@ public final class HttpFrontend implements Handler<HttpServerRequest> {
   private final RouteTable routes;
   private final String scheme;
   private final Authenticator policy;
+  private final RemoteRoutes remote;
 
   public HttpFrontend(RouteTable routes, String scheme) {
     this(routes, scheme, Authenticator.acceptAll());
   }
 
   public HttpFrontend(RouteTable routes, String scheme, Authenticator policy) {
+    this(routes, scheme, policy, null);
+  }
+
+  /** @param remote where hosts this node does not hold are looked up (the cluster), or null */
+  public HttpFrontend(RouteTable routes, String scheme, Authenticator policy, RemoteRoutes remote) {
     this.routes = routes;
     this.scheme = scheme;
     this.policy = policy;
+    this.remote = remote;
   }
 
   @Override
@@ -48,14 +57,30 @@ public final class HttpFrontend implements Handler<HttpServerRequest> {
     req.pause();                                            // read nothing until we know where it goes
     HostAndPort authority = req.authority();
     String host = authority == null ? null : authority.host().toLowerCase(Locale.ROOT);
-    Binding b = host == null ? null : routes.lookup(host);
+    Context reqContext = io.vertx.core.Vertx.currentContext();
+    Binding local = host == null ? null : routes.lookup(host);
+    if (local == null && host != null && remote != null) {
+      remote.resolve(host).onComplete(ar -> {
+        if (ar.succeeded()) {
+          serve(req, reqContext, host, authority, ar.result(), true);
+        } else {
+          ErrorPages.send(req, ar.cause());
+        }
+      });
+      return;
+    }
+    serve(req, reqContext, host, authority, local, false);
+  }
+
+  private void serve(HttpServerRequest req, Context reqContext, String host, HostAndPort authority, Route b,
+                     boolean mayRetry) {
     if (b == null || !(scheme.equals("https") ? b.spec().wantsHttps() : b.spec().wantsHttp())) {
       String shown = host == null ? "(no Host header)" : host;
       ErrorPages.send(req, new BurrowException(ErrorCode.TUNNEL_NOT_FOUND, "tunnel " + shown
           + " not found. Start it with: burrow http -subdomain=" + label(shown, routes.domain()) + " 8080"));
       return;
     }
-    if (!policy.allows(b.session().account(), req.remoteAddress().hostAddress())) {
+    if (!policy.allows(b.account(), req.remoteAddress().hostAddress())) {
       ErrorPages.send(req, new BurrowException(ErrorCode.IP_NOT_ALLOWED, "your address "
           + req.remoteAddress().hostAddress() + " is not on this tunnel's IP whitelist"));
       return;
@@ -82,14 +107,29 @@ public final class HttpFrontend implements Handler<HttpServerRequest> {
       req.resume();                                         // nothing to read: let the request end
     }
     Buffer encoded = Heads.encode(head);
-    Context reqContext = io.vertx.core.Vertx.currentContext();
-    b.session().openStream()
+    b.openStream()
         .compose(stream -> exchange(req, reqContext, stream, encoded, upgrade != null, bodyless))
-        .onFailure(err -> ErrorPages.send(req, err));
+        .onFailure(err -> {
+          // A relayed request without a body whose owner node died before answering is asked again: the cluster
+          // holds it until the agent is back (safe methods only; nothing of the response was written yet).
+          if (mayRetry && !(b instanceof Binding) && bodyless && !req.response().headWritten()
+              && (req.method() == HttpMethod.GET || req.method() == HttpMethod.HEAD
+                  || req.method() == HttpMethod.OPTIONS)) {
+            remote.resolve(host).onComplete(ar -> {
+              if (ar.succeeded()) {
+                serve(req, reqContext, host, authority, ar.result(), false);
+              } else {
+                ErrorPages.send(req, ar.cause());
+              }
+            });
+          } else {
+            ErrorPages.send(req, err);
+          }
+        });
   }
 
-  private Future<Void> exchange(HttpServerRequest req, Context reqContext, MuxStream stream, Buffer head, boolean upgrade,
-                                boolean bodyless) {
+  private Future<Void> exchange(HttpServerRequest req, Context reqContext, MuxStream stream, Buffer head,
+                                boolean upgrade, boolean bodyless) {
     HttpServerResponse resp = req.response();
     resp.closeHandler(v -> stream.reset(MuxErrorCode.CANCEL));
     stream.write(head);

@@ -9,8 +9,18 @@ import burrow.proto.TunnelSpec;
  *
  * @param auth the tunnel's basic-auth check, or null when it has none
  */
-public record Binding(String host, AgentSession session, TunnelSpec spec, BasicAuth auth) {
+public record Binding(String host, AgentSession session, TunnelSpec spec, BasicAuth auth) implements Route {
   public Binding(String host, AgentSession session, TunnelSpec spec) {
     this(host, session, spec, spec.auth() == null || spec.auth().isEmpty() ? null : new BasicAuth(spec.auth()));
+  }
+
+  @Override
+  public String account() {
+    return session.account();
+  }
+
+  @Override
+  public io.vertx.core.Future<burrow.mux.MuxStream> openStream() {
+    return session.openStream();
   }
 }

@@ -4,6 +4,7 @@ import burrow.edge.session.AgentSession;
 import burrow.error.BurrowException;
 import burrow.error.ErrorCode;
 import burrow.proto.TunnelSpec;
+import io.vertx.core.Future;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.Locale;
@@ -29,6 +30,7 @@ public final class RouteTable {
   private final Map<String, Binding> byHost = new ConcurrentHashMap<>();
   private final Map<String, Lease> leases = new ConcurrentHashMap<>();
   private final SecureRandom random = new SecureRandom();
+  private volatile RouteHook hook = RouteHook.NONE;
 
   public RouteTable(String domain, long leaseMillis, LongSupplier clock) {
     this.domain = domain.toLowerCase(Locale.ROOT);
@@ -38,6 +40,31 @@ public final class RouteTable {
 
   public String domain() {
     return domain;
+  }
+
+  /** Sets what happens beyond this table on bind and release (the cluster layer); default: nothing. */
+  public void hook(RouteHook hook) {
+    this.hook = hook;
+  }
+
+  /** @return every binding of this node (a live view) */
+  public java.util.Collection<Binding> bindings() {
+    return byHost.values();
+  }
+
+  /**
+   * Publishes a binding claimed here through the hook (the cluster); when the hook refuses it, the binding leaves
+   * this table again with no lease and the future fails with the hook's error.
+   */
+  public Future<Binding> publish(Binding b) {
+    return hook.bound(b).map(b).recover(err -> {
+      synchronized (this) {
+        if (byHost.remove(b.host(), b)) {
+          leases.remove(b.host());
+        }
+      }
+      return Future.failedFuture(err);
+    });
   }
 
   /** @return the binding for a public host (lower-case, without port), or null */
@@ -96,13 +123,30 @@ public final class RouteTable {
   }
 
   /** Drops a binding if it still belongs to {@code session}; the name stays leased to its agent for a while. */
-  public synchronized void release(AgentSession session, String host) {
-    Binding b = byHost.get(host);
-    if (b != null && b.session() == session) {
-      byHost.remove(host);
-      leases.put(host, new Lease(session.clientId(), b.spec().id(), clock.getAsLong() + leaseMillis));
+  public void release(AgentSession session, String host) {
+    release(session, host, false);
+  }
+
+  /**
+   * Drops a binding if it still belongs to {@code session}; the name stays leased to its agent for a while.
+   *
+   * @param sessionEnded true when the session ended (the hook holds traffic for the agent's return)
+   */
+  public void release(AgentSession session, String host, boolean sessionEnded) {
+    Binding b;
+    synchronized (this) {
+      b = byHost.get(host);
+      if (b != null && b.session() == session) {
+        byHost.remove(host);
+        leases.put(host, new Lease(session.clientId(), b.spec().id(), clock.getAsLong() + leaseMillis));
+      } else {
+        b = null;
+      }
+      pruneLeases();
     }
-    pruneLeases();
+    if (b != null) {
+      hook.released(b, sessionEnded);
+    }
   }
 
   private String leasedHost(String clientId, String tunnelId) {

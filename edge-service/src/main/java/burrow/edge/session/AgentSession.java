@@ -119,7 +119,7 @@ public final class AgentSession {
     if (msg instanceof Bind bind) {
       onBind(bind);
     } else if (msg instanceof Unbind unbind) {
-      release(unbind.tunnelId());
+      release(unbind.tunnelId(), false);
       control.send(new UnbindResult(unbind.reqId(), unbind.tunnelId(), null));
     } else if (msg instanceof ErrorReply err) {
       log.atInfo().addKeyValue("session", id).addKeyValue("code", err.code()).log("agent reported an error");
@@ -151,8 +151,7 @@ public final class AgentSession {
     } catch (BurrowException e) {
       checked = Future.failedFuture(e);
     }
-    checked.map(v -> {
-      Binding b = routes.claim(this, spec);
+    checked.map(v -> routes.claim(this, spec)).compose(routes::publish).map(b -> {
       tunnels.put(spec.id(), List.of(b));
       return b;
     }).onSuccess(b -> {
@@ -210,7 +209,7 @@ public final class AgentSession {
     control.send(new BindResult(bind.reqId(), bind.tunnel().id(), null, ErrorReply.of(e)));
   }
 
-  private void release(String tunnelId) {
+  private void release(String tunnelId, boolean sessionEnded) {
     Runnable other = otherTunnels.remove(tunnelId);
     if (other != null) {
       other.run();
@@ -218,17 +217,17 @@ public final class AgentSession {
     List<Binding> bs = tunnels.remove(tunnelId);
     if (bs != null) {
       for (Binding b : bs) {
-        routes.release(this, b.host());
+        routes.release(this, b.host(), sessionEnded);
       }
     }
   }
 
   private void onClosed() {
     for (String t : new ArrayList<>(tunnels.keySet())) {
-      release(t);
+      release(t, true);
     }
     for (String t : new ArrayList<>(otherTunnels.keySet())) {
-      release(t);
+      release(t, true);
     }
     log.atInfo().addKeyValue("session", id).log("agent session closed");
   }

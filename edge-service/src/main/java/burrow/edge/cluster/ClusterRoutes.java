@@ -1,0 +1,362 @@
+package burrow.edge.cluster;
+
+import burrow.edge.route.Binding;
+import burrow.edge.route.RemoteRoutes;
+import burrow.edge.route.Route;
+import burrow.edge.route.RouteHook;
+import burrow.edge.route.RouteTable;
+import burrow.error.BurrowException;
+import burrow.error.ErrorCode;
+import com.hazelcast.cluster.Member;
+import com.hazelcast.cluster.MembershipEvent;
+import com.hazelcast.cluster.MembershipListener;
+import com.hazelcast.core.EntryEvent;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.HazelcastJsonValue;
+import com.hazelcast.map.IMap;
+import com.hazelcast.map.listener.EntryAddedListener;
+import com.hazelcast.map.listener.EntryUpdatedListener;
+import com.hazelcast.query.Predicates;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The cluster's view of routes, beside each node's own {@link RouteTable}:
+ * <ul>
+ *   <li>on bind, the owner publishes {@code host → node, relay address, session, client, tunnel, account, spec} in
+ *       the routes map, refusing a host another agent (client id) holds or leases;</li>
+ *   <li>on release, the owner removes its own entry only (a reconnected agent may already have re-bound it on
+ *       another node) and leaves a lease: the agent's grace period (traffic is held) and its name lease (nobody
+ *       else may bind the name);</li>
+ *   <li>when a member dies, the oldest member turns its routes into leases with a grace period;</li>
+ *   <li>a node asked for a host it does not hold relays to the owner, or holds the request until the agent is back
+ *       (bounded by {@link ClusterOptions#getMaxHeld()} and the grace period).</li>
+ * </ul>
+ * Hazelcast calls with no async variant run off the event loop, ordered per agent session.
+ */
+public final class ClusterRoutes implements RouteHook, RemoteRoutes {
+  private static final Logger log = LoggerFactory.getLogger(ClusterRoutes.class);
+
+  private record Waiter(Context context, Promise<Void> promise) {
+  }
+
+  private final Vertx vertx;
+  private final HazelcastInstance hz;
+  private final ClusterOptions options;
+  private final RouteTable local;
+  private final String nodeId;
+  private final String relayAddress;
+  private final String region;
+  private final long nameLease;
+  private final RelayClient relay;
+  private final IMap<String, HazelcastJsonValue> routes;
+  private final IMap<String, HazelcastJsonValue> leases;
+  private final Map<String, HazelcastJsonValue> published = new ConcurrentHashMap<>();
+  private final Map<String, List<Waiter>> waiters = new ConcurrentHashMap<>();
+  private final AtomicInteger held = new AtomicInteger();
+  private UUID entryListener;
+  private UUID membershipListener;
+
+  public ClusterRoutes(Vertx vertx, HazelcastInstance hz, ClusterOptions options, RouteTable local, String region,
+                       long nameLease, String relayAddress, RelayClient relay) {
+    this.vertx = vertx;
+    this.hz = hz;
+    this.options = options;
+    this.local = local;
+    this.nodeId = hz.getCluster().getLocalMember().getUuid().toString();
+    this.relayAddress = relayAddress;
+    this.region = region;
+    this.nameLease = nameLease;
+    this.relay = relay;
+    this.routes = hz.getMap(ClusterVertx.ROUTES);
+    this.leases = hz.getMap(ClusterVertx.LEASES);
+  }
+
+  public String nodeId() {
+    return nodeId;
+  }
+
+  public String memberAddress() {
+    com.hazelcast.cluster.Address a = hz.getCluster().getLocalMember().getAddress();
+    return a.getHost() + ":" + a.getPort();
+  }
+
+  /** @return requests and connections held right now, waiting for their agent */
+  public int heldCount() {
+    return held.get();
+  }
+
+  /** Starts listening to route changes and member deaths. Blocking: call off the event loop. */
+  public ClusterRoutes start() {
+    entryListener = routes.addEntryListener(new Changes(), false);
+    membershipListener = hz.getCluster().addMembershipListener(new MembershipListener() {
+      @Override
+      public void memberAdded(MembershipEvent e) {
+      }
+
+      @Override
+      public void memberRemoved(MembershipEvent e) {
+        onMemberRemoved(e.getMember());
+      }
+    });
+    return this;
+  }
+
+  public void stop() {
+    try {
+      if (entryListener != null) {
+        routes.removeEntryListener(entryListener);
+      }
+      if (membershipListener != null) {
+        hz.getCluster().removeMembershipListener(membershipListener);
+      }
+    } catch (RuntimeException e) {
+      log.atDebug().addKeyValue("reason", e.getMessage()).log("cluster listeners already gone");
+    }
+  }
+
+  // ---------------------------------------------------------------- owner side: publish and release
+
+  @Override
+  public Future<Void> bound(Binding b) {
+    JsonObject value = new JsonObject().put("node", nodeId).put("relay", relayAddress).put("region", region)
+        .put("session", b.session().id()).put("client", b.session().clientId()).put("tunnel", b.spec().id())
+        .put("account", b.session().account()).put("spec", b.spec().toJson()).put("at", System.currentTimeMillis());
+    HazelcastJsonValue mine = new HazelcastJsonValue(value.encode());
+    String client = b.session().clientId();
+    return vertx.executeBlocking(() -> {
+      claim(b.host(), client, mine);
+      published.put(b.host(), mine);
+      return null;
+    }, true);
+  }
+
+  private void claim(String host, String client, HazelcastJsonValue mine) {
+    for (int attempt = 0; attempt < 16; attempt++) {
+      HazelcastJsonValue cur = routes.get(host);
+      if (cur != null) {
+        if (!client.equals(new JsonObject(cur.getValue()).getString("client"))) {
+          throw new BurrowException(ErrorCode.SUBDOMAIN_TAKEN, "the tunnel " + host
+              + " is already bound by another agent. Pick another -subdomain, or stop the other agent.");
+        }
+        if (routes.replace(host, cur, mine)) {       // the same agent, back through another node
+          leases.delete(host);
+          return;
+        }
+        continue;
+      }
+      HazelcastJsonValue lease = leases.get(host);
+      if (lease != null) {
+        JsonObject l = new JsonObject(lease.getValue());
+        if (!client.equals(l.getString("client")) && l.getLong("leaseUntil", 0L) > System.currentTimeMillis()) {
+          throw new BurrowException(ErrorCode.SUBDOMAIN_TAKEN, "the tunnel " + host
+              + " is held for the agent that had it until it reconnects. Pick another -subdomain.");
+        }
+      }
+      if (routes.putIfAbsent(host, mine) == null) {
+        leases.delete(host);
+        return;
+      }
+    }
+    throw new BurrowException(ErrorCode.SUBDOMAIN_TAKEN, "the tunnel " + host + " is contended; try again");
+  }
+
+  @Override
+  public void released(Binding b, boolean sessionEnded) {
+    HazelcastJsonValue mine = published.remove(b.host());
+    if (mine == null) {
+      return;
+    }
+    vertx.executeBlocking(() -> {
+      if (routes.remove(b.host(), mine)) {
+        putLease(b.host(), new JsonObject(mine.getValue()), sessionEnded);
+      }
+      return null;
+    }, true).onFailure(err -> log.atWarn().addKeyValue("host", b.host()).addKeyValue("reason", err.getMessage())
+        .log("could not release a route in the cluster"));
+  }
+
+  private void putLease(String host, JsonObject route, boolean grace) {
+    long now = System.currentTimeMillis();
+    long leaseUntil = now + Math.max(nameLease, options.getGrace());
+    JsonObject lease = new JsonObject().put("client", route.getString("client")).put("tunnel", route.getString("tunnel"))
+        .put("region", route.getString("region")).put("graceUntil", grace ? now + options.getGrace() : now)
+        .put("leaseUntil", leaseUntil);
+    leases.put(host, new HazelcastJsonValue(lease.encode()), leaseUntil - now, TimeUnit.MILLISECONDS);
+  }
+
+  /** The oldest member turns a dead member's routes into leases in their grace period. */
+  private void onMemberRemoved(Member dead) {
+    Member oldest = hz.getCluster().getMembers().iterator().next();
+    if (!oldest.localMember()) {
+      return;
+    }
+    vertx.executeBlocking(() -> {
+      int n = 0;
+      for (Map.Entry<String, HazelcastJsonValue> e
+          : routes.entrySet(Predicates.equal("node", dead.getUuid().toString()))) {
+        if (routes.remove(e.getKey(), e.getValue())) {
+          putLease(e.getKey(), new JsonObject(e.getValue().getValue()), true);
+          n++;
+        }
+      }
+      return n;
+    }, false).onComplete(ar -> log.atInfo().addKeyValue("member", dead.getUuid().toString())
+        .addKeyValue("routes", ar.succeeded() ? ar.result() : -1).log("member left: its routes are held for their agents"));
+  }
+
+  /** Unpublishes every route of this node (drain, stop) so nothing waits on it. Blocking. */
+  public void unpublishAll(boolean grace) {
+    for (Map.Entry<String, HazelcastJsonValue> e : new ArrayList<>(published.entrySet())) {
+      if (published.remove(e.getKey(), e.getValue()) && routes.remove(e.getKey(), e.getValue())) {
+        putLease(e.getKey(), new JsonObject(e.getValue().getValue()), grace);
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- any node: resolve, relay, hold
+
+  @Override
+  public Future<Route> resolve(String host) {
+    Context ctx = vertx.getOrCreateContext();
+    return attempt(host, System.currentTimeMillis() + options.getGrace(), ctx, 0);
+  }
+
+  /** Like {@link #resolve} for a relay stream that arrived here: {@code hops} bounds relays of relays. */
+  Future<Route> resolve(String host, int hops) {
+    Context ctx = vertx.getOrCreateContext();
+    return attempt(host, System.currentTimeMillis() + options.getGrace(), ctx, hops);
+  }
+
+  private Future<Route> attempt(String host, long deadline, Context ctx, int hops) {
+    Binding b = local.lookup(host);
+    if (b != null) {
+      return Future.succeededFuture(b);
+    }
+    return Future.fromCompletionStage(routes.getAsync(host), ctx).compose(v -> {
+      long now = System.currentTimeMillis();
+      if (v != null) {
+        JsonObject r = new JsonObject(v.getValue());
+        if (!region.equals(r.getString("region"))) {
+          return Future.succeededFuture(null);               // served by another region's nodes
+        }
+        if (!nodeId.equals(r.getString("node"))) {
+          if (hops > 0) {
+            return Future.succeededFuture(null);             // a relay of a relay: the cluster is still settling
+          }
+          return Future.succeededFuture(new RelayRoute(this, host, v, r, deadline));
+        }
+        // ours in the map but not in our table: the session just ended; its release is on its way
+        return now < deadline ? awaitChange(host, deadline, ctx).compose(x -> attempt(host, deadline, ctx, hops))
+            : Future.succeededFuture(null);
+      }
+      return Future.fromCompletionStage(leases.getAsync(host), ctx).compose(l -> {
+        long graceUntil = l == null ? 0 : new JsonObject(l.getValue()).getLong("graceUntil", 0L);
+        long until = Math.min(deadline, graceUntil);
+        if (now >= until) {
+          return Future.succeededFuture(null);
+        }
+        return awaitChange(host, until, ctx).compose(x -> attempt(host, until, ctx, hops));
+      });
+    });
+  }
+
+  /** Opens a relay stream to the route's owner; when that fails, holds until the route changes and tries again. */
+  Future<burrow.mux.MuxStream> openRelay(RelayRoute route) {
+    JsonObject head = new JsonObject().put("h", route.host()).put("hop", 1);
+    return relay.open(route.relayAddress(), head).recover(err -> {
+      long now = System.currentTimeMillis();
+      if (now >= route.deadline()) {
+        return Future.failedFuture(new BurrowException(ErrorCode.NODE_RELAY_FAILED,
+            "the edge node serving " + route.host() + " did not answer: " + err.getMessage()));
+      }
+      Context ctx = vertx.getOrCreateContext();
+      log.atDebug().addKeyValue("host", route.host()).addKeyValue("reason", err.getMessage()).log("relay failed, holding");
+      return awaitChangeFrom(route.host(), route.value(), route.deadline(), ctx)
+          .compose(x -> attempt(route.host(), route.deadline(), ctx, 0))
+          .compose(r -> r == null ? Future.failedFuture(new BurrowException(ErrorCode.TUNNEL_NOT_FOUND,
+              "tunnel " + route.host() + " not found")) : r.openStream());
+    });
+  }
+
+  /** Waits (bounded) until the route of {@code host} is added or replaced, or {@code until} passes. */
+  private Future<Void> awaitChange(String host, long until, Context ctx) {
+    return awaitChangeFrom(host, null, until, ctx);
+  }
+
+  private Future<Void> awaitChangeFrom(String host, HazelcastJsonValue stale, long until, Context ctx) {
+    if (held.incrementAndGet() > options.getMaxHeld()) {
+      held.decrementAndGet();
+      return Future.failedFuture(new BurrowException(ErrorCode.HOLD_LIMIT,
+          "too many requests are waiting for their tunnels on this node; try again shortly"));
+    }
+    Promise<Void> p = Promise.promise();
+    Waiter w = new Waiter(ctx, p);
+    waiters.computeIfAbsent(host, k -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(w);
+    long timer = vertx.setTimer(Math.max(1, until - System.currentTimeMillis()), id -> wake(host, w));
+    // the route may have changed between our read and our registration: look once more
+    Future.fromCompletionStage(routes.getAsync(host), ctx).onSuccess(v -> {
+      if (v != null && !v.equals(stale) && (stale != null || local.lookup(host) != null || !isMine(v))) {
+        wake(host, w);
+      }
+    });
+    return p.future().eventually(() -> {
+      vertx.cancelTimer(timer);
+      held.decrementAndGet();
+      return Future.succeededFuture();
+    });
+  }
+
+  private boolean isMine(HazelcastJsonValue v) {
+    return nodeId.equals(new JsonObject(v.getValue()).getString("node"));
+  }
+
+  private void wake(String host, Waiter w) {
+    List<Waiter> ws = waiters.get(host);
+    if (ws != null) {
+      ws.remove(w);
+      if (ws.isEmpty()) {
+        waiters.remove(host, ws);
+      }
+    }
+    w.context().runOnContext(v -> w.promise().tryComplete());
+  }
+
+  private void wakeAll(String host) {
+    List<Waiter> ws = waiters.remove(host);
+    if (ws != null) {
+      for (Waiter w : ws) {
+        w.context().runOnContext(v -> w.promise().tryComplete());
+      }
+    }
+  }
+
+  RelayClient relay() {
+    return relay;
+  }
+
+  private final class Changes implements EntryAddedListener<String, HazelcastJsonValue>,
+      EntryUpdatedListener<String, HazelcastJsonValue> {
+    @Override
+    public void entryAdded(EntryEvent<String, HazelcastJsonValue> e) {
+      wakeAll(e.getKey());
+    }
+
+    @Override
+    public void entryUpdated(EntryEvent<String, HazelcastJsonValue> e) {
+      wakeAll(e.getKey());
+    }
+  }
+}
