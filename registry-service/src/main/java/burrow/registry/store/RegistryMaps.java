@@ -96,7 +96,9 @@ public final class RegistryMaps {
    * the configured host, multicast off, short join waits, registry maps configured.
    */
   public static Config memberConfig(RegistryOptions options) {
-    Config c = new Config();
+    // Vert.x's cluster config (its __vertx.* maps) as the base: edges join through the Vert.x Hazelcast cluster
+    // manager, and a member built on a plain Config would form a cluster of its own beside them.
+    Config c = io.vertx.spi.cluster.hazelcast.ConfigUtil.loadConfig();
     c.setClusterName(options.getClusterName());
     c.setProperty("hazelcast.phone.home.enabled", "false");
     c.setProperty("hazelcast.shutdownhook.enabled", "false");
