@@ -32,12 +32,21 @@ public sealed interface ControlMessage {
     }
   }
 
-  /** Edge to agent: the chosen version and the session, or an error. */
-  record AuthResult(int version, String sessionId, String clientId, String account, ErrorReply error)
-      implements ControlMessage {
+  /**
+   * Edge to agent: the chosen version and the session, or an error.
+   *
+   * @param metadata the session metadata the agent sent in {@code auth}, as the edge recorded it
+   */
+  record AuthResult(int version, String sessionId, String clientId, String account, ErrorReply error,
+                    JsonObject metadata) implements ControlMessage {
+    public AuthResult(int version, String sessionId, String clientId, String account, ErrorReply error) {
+      this(version, sessionId, clientId, account, error, null);
+    }
+
     public JsonObject toJson() {
       return new JsonObject().put("type", "auth_result").put("version", version).put("session_id", sessionId)
-          .put("client_id", clientId).put("account", account).put("error", error == null ? null : error.toJson());
+          .put("client_id", clientId).put("account", account).put("error", error == null ? null : error.toJson())
+          .put("metadata", metadata);
     }
   }
 
@@ -99,7 +108,8 @@ public sealed interface ControlMessage {
         case "auth" -> new Auth(ints(j.getJsonArray("versions")), j.getString("token"), j.getString("client_id"),
             j.getString("agent_version"), j.getString("os"), j.getJsonObject("metadata"));
         case "auth_result" -> new AuthResult(j.getInteger("version", 0), j.getString("session_id"),
-            j.getString("client_id"), j.getString("account"), ErrorReply.fromJson(j.getJsonObject("error")));
+            j.getString("client_id"), j.getString("account"), ErrorReply.fromJson(j.getJsonObject("error")),
+            j.getJsonObject("metadata"));
         case "bind" -> new Bind(j.getString("req_id"), TunnelSpec.fromJson(j.getJsonObject("tunnel")));
         case "bind_result" -> new BindResult(j.getString("req_id"), j.getString("tunnel_id"),
             strings(j.getJsonArray("urls")), ErrorReply.fromJson(j.getJsonObject("error")));

@@ -28,11 +28,15 @@ final class TunnelJson {
       String scheme = URI.create(url).getScheme();
       String name = InspectObserver.publicName(d, scheme);
       LocalAddr local = d.localAddr();
-      out.add(new JsonObject().put("name", name).put("uri", "/api/tunnels/" + name.replace(" ", "%20"))
+      JsonObject o = new JsonObject().put("name", name).put("uri", "/api/tunnels/" + name.replace(" ", "%20"))
           .put("public_url", url).put("proto", scheme)
           .put("config", new JsonObject().put("addr", local.https() ? local.url() : local.hostPort())
               .put("inspect", d.inspect()))
-          .put("metrics", new JsonObject().put("conns", metrics.conns(name)).put("http", metrics.http(name))));
+          .put("metrics", new JsonObject().put("conns", metrics.conns(name)).put("http", metrics.http(name)));
+      if (s.metadata() != null) {
+        o.put("metadata", s.metadata());                    // the config's metadata, as the edge recorded it
+      }
+      out.add(o);
     }
     // https first, as ngrok lists them
     out.sort((a, b) -> Boolean.compare(!"https".equals(a.getString("proto")), !"https".equals(b.getString("proto"))));

@@ -66,6 +66,7 @@ public final class EdgeSession {
   private long reconnectTimer = -1;
   private int reqIds;
   private String sessionId;
+  private JsonObject edgeMetadata;
   private int serverIndex;
   /** How long a session told to go away may finish its streams after the agent moved, in ms. */
   private static final long GO_AWAY_DRAIN = 30_000;
@@ -228,6 +229,7 @@ public final class EdgeSession {
         this.mux = m;
         this.control = c;
         this.sessionId = res.sessionId();
+        this.edgeMetadata = res.metadata();
         listener.onConnected(res.sessionId(), res.account());
         return context.<Void>succeededFuture();
       }).onFailure(err -> m.close());
@@ -304,7 +306,8 @@ public final class EdgeSession {
   }
 
   /** A tunnel definition and its public URLs (empty until bound). */
-  public record TunnelState(TunnelDefinition definition, List<String> urls) {
+  /** @param metadata the session metadata as the edge recorded it ({@code metadata} in the config), or null */
+  public record TunnelState(TunnelDefinition definition, List<String> urls, String metadata) {
   }
 
   /** @return every tunnel definition and its URLs, in definition order, read on the session's context */
@@ -313,7 +316,8 @@ public final class EdgeSession {
     context.runOnContext(v -> {
       List<TunnelState> out = new ArrayList<>();
       for (TunnelDefinition t : tunnels.values()) {
-        out.add(new TunnelState(t, List.copyOf(urls.getOrDefault(t.name(), List.of()))));
+        out.add(new TunnelState(t, List.copyOf(urls.getOrDefault(t.name(), List.of())),
+            edgeMetadata == null ? null : edgeMetadata.getString("metadata")));
       }
       p.complete(out);
     });

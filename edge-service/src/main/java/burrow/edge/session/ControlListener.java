@@ -127,7 +127,7 @@ public final class ControlListener {
             session.start();
             log.atInfo().addKeyValue("session", sessionId).addKeyValue("account", account).addKeyValue("peer", remote)
                 .log("agent session established");
-            return control.send(new AuthResult(1, sessionId, clientId, account, null)).map(session);
+            return control.send(new AuthResult(1, sessionId, clientId, account, null, a.metadata())).map(session);
           });
     });
   }
