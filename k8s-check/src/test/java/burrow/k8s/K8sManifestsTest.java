@@ -1,4 +1,4 @@
-package burrow.dist.k8s;
+package burrow.k8s;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
