@@ -49,7 +49,8 @@ final class InspectStack {
 
   /** Upstream answers {@code <method> <uri> <body length>} as text, or echoes the body when the path starts /echo. */
   Future<InspectStack> start(InspectOptions options, boolean connect) {
-    client = vertx.createHttpClient();
+    // No keep-alive: every call on its own connection, so one stuck exchange cannot hold up the next call.
+    client = vertx.createHttpClient(new io.vertx.core.http.HttpClientOptions().setKeepAlive(false));
     return vertx.createHttpServer().requestHandler(this::serve).listen(0, "127.0.0.1").compose(s -> {
       upstream = s;
       return DevStack.start(vertx).timeout(30, TimeUnit.SECONDS);
@@ -97,7 +98,7 @@ final class InspectStack {
             req.putHeader("Content-Type", contentType);
           }
           return body == null ? req.send() : req.send(body);
-        }));
+        })).timeout(30, TimeUnit.SECONDS);
   }
 
   /** Calls the local API with Host 127.0.0.1:port. */
@@ -109,7 +110,8 @@ final class InspectStack {
           }
           return body == null ? req.send() : req.send(body.toBuffer());
         })
-        .compose(resp -> resp.body().map(b -> new Api(resp, b)));
+        .compose(resp -> resp.body().map(b -> new Api(resp, b)))
+        .timeout(30, TimeUnit.SECONDS);
   }
 
   record Api(HttpClientResponse resp, Buffer body) {
