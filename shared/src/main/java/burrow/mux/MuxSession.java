@@ -1,7 +1,6 @@
 package burrow.mux;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
 import io.vertx.core.Context;
 import io.vertx.core.internal.ContextInternal;
@@ -49,15 +48,6 @@ public final class MuxSession {
   private boolean goAwayReceived;
   private boolean goAwaySent;
   private boolean transportFull;
-  /** A batch is written once it holds this many bytes: 64 KiB. */
-  private static final int MAX_BATCH_BYTES = 64 * 1024;
-  private static final int MAX_BATCH_COMPONENTS = 64;
-  /** How long an accepted stream may wait for a frame to carry its ACK before one is sent alone, in ms. */
-  static final long ACK_DELAY = 100;
-  private CompositeByteBuf batch;
-  private Promise<Void> batchPromise;
-  private final java.util.ArrayList<MuxStream> pendingAcks = new java.util.ArrayList<>();
-  private boolean ackTimerSet;
   private Handler<MuxStream> streamHandler;
   private Handler<Throwable> closeHandler;
   private Handler<MuxErrorCode> goAwayHandler;
@@ -261,14 +251,8 @@ public final class MuxSession {
         return null;
       }
       streams.put(streamId, s);
-      // The ACK rides on the stream's first frame (an HTTP response usually comes within the ACK delay); a stream
-      // with nothing to say by then gets a bare ACK, since yamux peers time out a stream that is never acknowledged.
-      s.markAckPending();
-      pendingAcks.add(s);
-      if (!ackTimerSet) {
-        ackTimerSet = true;
-        context.owner().setTimer(ACK_DELAY, t -> sendPendingAcks());
-      }
+      // Acknowledge at once: yamux peers time a stream out without an ACK.
+      sendFrame(Frame.TYPE_WINDOW_UPDATE, Frame.FLAG_ACK, streamId, 0, null);
       MuxStream accepted = s;
       streamHandler.handle(accepted);
       if (accepted.isReset()) {
@@ -385,52 +369,15 @@ public final class MuxSession {
     if (closed) {
       return context.failedFuture(new MuxException(MuxErrorCode.SESSION_CLOSED, "session is closed"));
     }
-    if (batch == null) {
-      // Frames written during one event-loop turn leave as one transport write: one flush, and on TLS one record,
-      // for a whole small exchange (head, body and FIN). The flush is a task queued behind the current one.
-      batch = Unpooled.compositeBuffer(MAX_BATCH_COMPONENTS);
-      batchPromise = context.promise();
-      context.runOnContext(v -> flushBatch());
-    }
-    batch.addComponent(true, Frame.header(type, flags, streamId, length));
-    if (payload != null && payload.length() > 0) {
-      batch.addComponent(true, ((BufferInternal) payload).getByteBuf());
-    }
-    Future<Void> f = batchPromise.future();
-    if (batch.readableBytes() >= MAX_BATCH_BYTES || batch.numComponents() >= MAX_BATCH_COMPONENTS) {
-      flushBatch();
-    }
-    return f;
-  }
-
-  private void sendPendingAcks() {
-    ackTimerSet = false;
-    for (MuxStream s : pendingAcks) {
-      if (s.isAckPending() && !closed && !s.isReset()) {
-        sendFrame(Frame.TYPE_WINDOW_UPDATE, s.flagsForNextFrame(), s.id(), 0, null);
-      }
-    }
-    pendingAcks.clear();
-  }
-
-  private void flushBatch() {
-    CompositeByteBuf b = batch;
-    Promise<Void> p = batchPromise;
-    if (b == null) {
-      return;
-    }
-    batch = null;
-    batchPromise = null;
-    if (closed) {
-      p.tryFail(new MuxException(MuxErrorCode.SESSION_CLOSED, "session is closed"));
-      return;
-    }
-    transport.write(BufferInternal.buffer(b)).onComplete(p);
+    ByteBuf head = Frame.header(type, flags, streamId, length);
+    ByteBuf frame = payload == null || payload.length() == 0 ? head
+        : Unpooled.wrappedBuffer(head, ((BufferInternal) payload).getByteBuf());
+    Future<Void> f = transport.write(BufferInternal.buffer(frame));
     if (!transportFull && transport.writeQueueFull()) {
       transportFull = true;
     }
+    return f;
   }
-
 
   private void onTransportDrain() {
     transportFull = false;
@@ -518,7 +465,6 @@ public final class MuxSession {
     if (closed) {
       return;
     }
-    flushBatch();   // a GO_AWAY (or anything else) queued in this turn goes out before the transport closes
     closed = true;
     closeCause = cause;
     if (keepAliveTimer >= 0) {

@@ -387,10 +387,6 @@ public final class MuxStream implements ReadStream<Buffer>, WriteStream<Buffer> 
     ackPending = true;
   }
 
-  boolean isAckPending() {
-    return ackPending;
-  }
-
   void addSendWindow(long delta) {
     sendWindow += delta;
     flushOutbound();
