@@ -74,7 +74,7 @@ class ClusterRelayTest {
   }
 
   EdgeNode node(String seed, long grace) {
-    EdgeOptions eo = new EdgeOptions().setHttpPort(0).setHttpsPort(-1).setControlPort(0).setInstances(1)
+    EdgeOptions eo = new EdgeOptions().setHttpPort(0).setHttpsPort(-1).setControlPort(0).setTlsPort(0).setInstances(1)
         .setCaCertPath(caCert.toString()).setCaKeyPath(caKey.toString());
     ClusterOptions co = new ClusterOptions().setClusterName(clusterName).setClusterPort(0).setRelayPort(0)
         .setManagementPort(0).setSecret("test-secret").setGrace(grace).setDrainTimeout(2_000)
