@@ -86,29 +86,4 @@ public class InspectOptions {
     return dbSize >= 0;
   }
 
-  /**
-   * Reads {@code web_addr} and {@code inspect_db_size} from the merged config file keys: the one place the inspector
-   * reads raw config. {@code web_addr: false} turns the web UI and API off; {@code inspect_db_size: 0} means the default,
-   * {@code -1} disables capture.
-   */
-  public static InspectOptions fromConfig(java.util.Map<String, Object> config) {
-    InspectOptions o = new InspectOptions();
-    Object web = config.get("web_addr");
-    if (web != null) {
-      String w = String.valueOf(web).trim();
-      o.setWebAddr(w.equals("false") ? null : w);
-    }
-    Object size = config.get("inspect_db_size");
-    if (size != null) {
-      long n;
-      try {
-        n = Long.parseLong(String.valueOf(size).trim());
-      } catch (NumberFormatException e) {
-        throw new burrow.error.BurrowException(burrow.error.ErrorCode.CONFIG_WRONG_TYPE,
-            "config key inspect_db_size must be a number of bytes, or -1 to disable inspection");
-      }
-      o.setDbSize(n == 0 ? DEFAULT_DB_SIZE : n);
-    }
-    return o;
-  }
 }
