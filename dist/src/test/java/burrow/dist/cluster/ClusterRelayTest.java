@@ -122,12 +122,12 @@ class ClusterRelayTest {
     assertThat(get(b.managementPort(), "127.0.0.1", "/readyz").await().statusCode()).isEqualTo(200);
     assertThat(get(b.managementPort(), "127.0.0.1", "/healthz").await().statusCode()).isEqualTo(200);
     String metrics = body(b.managementPort(), "127.0.0.1", "/metrics");
-    assertThat(metrics).contains("burrow_relay_streams_total{direction=\"out\"} 21.0")
-        .contains("burrow_cluster_members 2.0")
-        .doesNotContain("web.localhost");
+    // 21 requests went through B: at least 21 relayed streams (a relayed GET may be retried once on a new stream)
+    assertThat(counter(metrics, "burrow_relay_streams_total{direction=\"out\"}")).isGreaterThanOrEqualTo(21);
+    assertThat(metrics).contains("burrow_cluster_members 2.0").doesNotContain("web.localhost");
     String ownerMetrics = body(a.managementPort(), "127.0.0.1", "/metrics");
-    assertThat(ownerMetrics).contains("burrow_relay_streams_total{direction=\"in\"} 21.0")
-        .contains("burrow_tunnels 1.0").contains("burrow_sessions 1.0");
+    assertThat(counter(ownerMetrics, "burrow_relay_streams_total{direction=\"in\"}")).isGreaterThanOrEqualTo(21);
+    assertThat(ownerMetrics).contains("burrow_tunnels 1.0").contains("burrow_sessions 1.0");
   }
 
   @Test
@@ -185,5 +185,15 @@ class ClusterRelayTest {
     }
     assertThat(b.edge().routes().lookup("mover.localhost")).isNotNull();
     assertThat(body(b.edge().httpPort(), "mover.localhost", "/x")).isEqualTo("200 hello from /x");
+  }
+
+  /** The value of one Prometheus series in a scrape, or -1 when it is absent. */
+  static double counter(String scrape, String series) {
+    for (String line : scrape.split("\n")) {
+      if (line.startsWith(series + " ")) {
+        return Double.parseDouble(line.substring(series.length() + 1).trim());
+      }
+    }
+    return -1;
   }
 }
