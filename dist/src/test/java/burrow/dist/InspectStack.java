@@ -75,7 +75,14 @@ final class InspectStack {
     }
     req.body().onSuccess(body -> {
       seen.add(new Seen(req.method().name(), req.uri(), body.toString()));
-      if (req.path().startsWith("/echo")) {
+      if (req.path().startsWith("/big/")) {
+        int n = Integer.parseInt(req.path().substring(5));
+        Buffer big = Buffer.buffer(n);
+        for (int i = 0; i < n; i++) {
+          big.appendByte((byte) ('a' + i % 26));
+        }
+        req.response().putHeader("Content-Type", "application/octet-stream").end(big);
+      } else if (req.path().startsWith("/echo")) {
         req.response().putHeader("Content-Type", String.valueOf(req.getHeader("Content-Type"))).end(body);
       } else {
         req.response().putHeader("Content-Type", "text/plain").end(req.method() + " " + req.uri() + " " + body.length());
