@@ -148,7 +148,7 @@ public final class MuxSession {
 
   /** Opens a stream; the SYN goes with its first frame. */
   public Future<MuxStream> open() {
-    if (context.isRunningOnContext()) {
+    if (context.nettyEventLoop().inEventLoop()) {
       return openNow();
     }
     Promise<MuxStream> p = context.promise();
@@ -496,7 +496,7 @@ public final class MuxSession {
   }
 
   private void onContext(Runnable r) {
-    if (context.isRunningOnContext()) {
+    if (context.nettyEventLoop().inEventLoop()) {
       r.run();
     } else {
       context.runOnContext(v -> r.run());

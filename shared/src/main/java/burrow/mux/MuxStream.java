@@ -247,7 +247,7 @@ public final class MuxStream implements ReadStream<Buffer>, WriteStream<Buffer> 
   @Override
   public Future<Void> write(Buffer data) {
     Promise<Void> promise = context.promise();
-    if (context.isRunningOnContext()) {
+    if (context.nettyEventLoop().inEventLoop()) {
       doWrite(data, promise);
     } else {
       crossThreadBytes.addAndGet(data.length());
@@ -454,7 +454,7 @@ public final class MuxStream implements ReadStream<Buffer>, WriteStream<Buffer> 
   }
 
   private void onContext(Runnable r) {
-    if (context.isRunningOnContext()) {
+    if (context.nettyEventLoop().inEventLoop()) {
       r.run();
     } else {
       context.runOnContext(v -> r.run());
