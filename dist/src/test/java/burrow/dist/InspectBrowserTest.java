@@ -70,7 +70,7 @@ class InspectBrowserTest {
   }
 
   void send(String path, String contentType, String body) {
-    stack.viaTunnel(HttpMethod.POST, path, contentType, Buffer.buffer(body)).compose(r -> r.body()).await();
+    stack.bodyVia(HttpMethod.POST, path, contentType, Buffer.buffer(body)).await();
   }
 
   WebElement row(String path) {

@@ -10,6 +10,7 @@ import burrow.agent.inspect.InspectOptions;
 import burrow.agent.session.EdgeSession;
 import burrow.agent.session.SessionListener;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
@@ -35,6 +36,8 @@ final class InspectStack {
 
   final Vertx vertx;
   final ConcurrentLinkedQueue<Seen> seen = new ConcurrentLinkedQueue<>();
+  /** What reached the upstream's request handler (before its body was read), for diagnosing a stall. */
+  final ConcurrentLinkedQueue<String> arrived = new ConcurrentLinkedQueue<>();
   DevStack dev;
   HttpServer upstream;
   CaptureStore store;
@@ -53,7 +56,7 @@ final class InspectStack {
     client = vertx.createHttpClient(new io.vertx.core.http.HttpClientOptions().setKeepAlive(false));
     return vertx.createHttpServer().requestHandler(this::serve).listen(0, "127.0.0.1").compose(s -> {
       upstream = s;
-      return DevStack.start(vertx).timeout(30, TimeUnit.SECONDS);
+      return within(DevStack.start(vertx), "the edge's start");
     }).compose(d -> {
       dev = d;
       store = new CaptureStore(options);
@@ -61,14 +64,17 @@ final class InspectStack {
           new SessionListener() { }, new InspectObserver(store));
       web = new WebService(vertx, new InspectOptions(options).setWebAddr("127.0.0.1:0"), store, new AgentTunnels(session),
           TunnelMetricsSource.ZEROS);
-      return web.start().timeout(30, TimeUnit.SECONDS);
+      return within(web.start(), "the web service's start");
     }).compose(port -> {
       webPort = port;
-      return connect ? session.start().timeout(30, TimeUnit.SECONDS).map(this) : Future.succeededFuture(this);
+      return connect ? within(session.start(), "the agent session's start").map(this) : Future.succeededFuture(this);
     });
   }
 
   void serve(HttpServerRequest req) {
+    arrived.add(req.method() + " " + req.uri() + " len=" + req.getHeader("Content-Length") + " te="
+        + req.getHeader("Transfer-Encoding") + " from " + req.remoteAddress().port());
+    req.exceptionHandler(err -> arrived.add("error on " + req.uri() + ": " + err));
     if (req.path().startsWith("/ws")) {
       req.toWebSocket().onSuccess(ws -> ws.handler(ws::write));
       return;
@@ -98,27 +104,78 @@ final class InspectStack {
 
   /** Sends a request through the tunnel's public http URL. */
   Future<HttpClientResponse> viaTunnel(HttpMethod m, String path, String contentType, Buffer body) {
-    return httpUrl().compose(u -> client.request(new RequestOptions().setMethod(m).setHost("127.0.0.1")
+    return within(httpUrl().compose(u -> client.request(new RequestOptions().setMethod(m).setHost("127.0.0.1")
             .setPort(u.getPort()).setURI(path).putHeader("Host", u.getHost() + ":" + u.getPort()))
         .compose(req -> {
           if (contentType != null) {
             req.putHeader("Content-Type", contentType);
           }
           return body == null ? req.send() : req.send(body);
-        })).timeout(30, TimeUnit.SECONDS);
+        })), m + " " + path + " through the tunnel");
+  }
+
+  /** Sends a request through the tunnel and reads the whole response body, within the same 30 s. */
+  Future<Buffer> bodyVia(HttpMethod m, String path, String contentType, Buffer body) {
+    return within(viaTunnel(m, path, contentType, body).compose(r -> r.body()), m + " " + path + " (whole body) through the tunnel");
   }
 
   /** Calls the local API with Host 127.0.0.1:port. */
   Future<Api> api(HttpMethod m, String path, JsonObject body) {
-    return client.request(new RequestOptions().setMethod(m).setHost("127.0.0.1").setPort(webPort).setURI(path))
+    return within(client.request(new RequestOptions().setMethod(m).setHost("127.0.0.1").setPort(webPort).setURI(path))
         .compose(req -> {
           if (body != null) {
             req.putHeader("Content-Type", "application/json");
           }
           return body == null ? req.send() : req.send(body.toBuffer());
         })
-        .compose(resp -> resp.body().map(b -> new Api(resp, b)))
-        .timeout(30, TimeUnit.SECONDS);
+        .compose(resp -> resp.body().map(b -> new Api(resp, b))), "the API call " + m + " " + path);
+  }
+
+  /** Fails {@code f} after 30 s with a message naming what did not finish, so a hang in CI says where it was. */
+  <T> Future<T> within(Future<T> f, String what) {
+    return f.timeout(30, TimeUnit.SECONDS).recover(err -> {
+      if (!(err instanceof java.util.concurrent.TimeoutException) && !err.getClass().getSimpleName().contains("Timeout")) {
+        return Future.failedFuture(err);
+      }
+      return describe(what).transform(d -> Future.failedFuture(new AssertionError(what + " did not finish in 30 s; "
+          + (d.succeeded() ? d.result() : "(state unavailable: " + d.cause() + ")"), err)));
+    });
+  }
+
+  /** The upstream's log and every mux stream's state on both sides, read on each session's event loop. */
+  Future<String> describe(String what) {
+    StringBuilder sb = new StringBuilder("upstream saw ").append(seen.size()).append(" requests, the last ")
+        .append(seen.stream().skip(Math.max(0, seen.size() - 4)).map(x -> x.method() + " " + x.uri() + " " + x.body().length() + "B").toList())
+        .append("; arrived but not read whole: ").append(arrived.stream().filter(a -> seen.stream()
+            .noneMatch(x -> a.startsWith(x.method() + " " + x.uri() + " "))).toList());
+    Future<Void> f = Future.succeededFuture();
+    if (session != null && session.mux() != null) {
+      var mux = session.mux();
+      f = f.compose(v -> {
+        Promise<Void> p = Promise.promise();
+        mux.context().runOnContext(y -> {
+          sb.append("; agent streams ");
+          mux.streams().forEach(st -> sb.append(st.describe()).append(' '));
+          p.complete();
+        });
+        return p.future();
+      });
+    }
+    if (dev != null) {
+      for (var b : dev.edge.routes().bindings()) {
+        var mux = b.session().mux();
+        f = f.compose(v -> {
+          Promise<Void> p = Promise.promise();
+          mux.context().runOnContext(y -> {
+            sb.append("; edge streams of ").append(b.host()).append(' ');
+            mux.streams().forEach(st -> sb.append(st.describe()).append(' '));
+            p.complete();
+          });
+          return p.future();
+        });
+      }
+    }
+    return f.map(v -> sb.toString()).timeout(5, TimeUnit.SECONDS);
   }
 
   record Api(HttpClientResponse resp, Buffer body) {

@@ -9,6 +9,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.streams.ReadStream;
 import io.vertx.core.streams.WriteStream;
 import java.util.ArrayDeque;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -46,6 +47,7 @@ public final class MuxStream implements ReadStream<Buffer>, WriteStream<Buffer> 
   private final ArrayDeque<Promise<Void>> outboundPromises = new ArrayDeque<>();
   private long queuedBytes;
   private final AtomicLong crossThreadBytes = new AtomicLong();
+  private final AtomicInteger queuedOps = new AtomicInteger(); // writes and ends queued from another thread, not yet run
   private volatile boolean full;  // on the context: bytes queued, no window, or the transport is full
   private volatile boolean drainWanted; // a writer saw writeQueueFull() and waits for its drain handler
   private boolean finQueued;
@@ -247,16 +249,35 @@ public final class MuxStream implements ReadStream<Buffer>, WriteStream<Buffer> 
   @Override
   public Future<Void> write(Buffer data) {
     Promise<Void> promise = context.promise();
-    if (context.nettyEventLoop().inEventLoop()) {
+    if (inOrderNow()) {
       doWrite(data, promise);
     } else {
       crossThreadBytes.addAndGet(data.length());
-      context.runOnContext(v -> {
+      later(() -> {
         crossThreadBytes.addAndGet(-data.length());
         doWrite(data, promise);
       });
     }
     return promise.future();
+  }
+
+  /**
+   * Whether a write or end may run right here: on the session's event loop with no write or end still queued from
+   * another thread. A pipe whose source lives on another loop writes from there while its end can come from here
+   * (Vert.x's {@code Pipe.to} sees an already-ended source when it registers its completion, and ends the destination
+   * on the caller's thread); without this check that end would overtake the queued writes and drop them.
+   */
+  private boolean inOrderNow() {
+    return context.nettyEventLoop().inEventLoop() && queuedOps.get() == 0;
+  }
+
+  /** Queues a write-side operation on the session's event loop, behind every one queued before it. */
+  private void later(Runnable r) {
+    queuedOps.incrementAndGet();
+    context.runOnContext(v -> {
+      queuedOps.decrementAndGet();
+      r.run();
+    });
   }
 
   private void doWrite(Buffer data, Promise<Void> promise) {
@@ -274,21 +295,27 @@ public final class MuxStream implements ReadStream<Buffer>, WriteStream<Buffer> 
   @Override
   public Future<Void> end() {
     Promise<Void> promise = context.promise();
-    onContext(() -> {
-      if (reset) {
-        promise.fail(new MuxException(resetCode, "stream " + id + " was reset"));
-        return;
-      }
-      if (finQueued) {
-        promise.complete();
-        return;
-      }
-      finQueued = true;
-      outbound.add(END);
-      outboundPromises.add(promise);
-      flushOutbound();
-    });
+    if (inOrderNow()) {
+      doEnd(promise);
+    } else {
+      later(() -> doEnd(promise));
+    }
     return promise.future();
+  }
+
+  private void doEnd(Promise<Void> promise) {
+    if (reset) {
+      promise.fail(new MuxException(resetCode, "stream " + id + " was reset"));
+      return;
+    }
+    if (finQueued) {
+      promise.complete();
+      return;
+    }
+    finQueued = true;
+    outbound.add(END);
+    outboundPromises.add(promise);
+    flushOutbound();
   }
 
   @Override
@@ -464,5 +491,16 @@ public final class MuxStream implements ReadStream<Buffer>, WriteStream<Buffer> 
   @Override
   public String toString() {
     return "MuxStream[" + id + "]";
+  }
+
+  /** Flow-control and handler state, for diagnosing a stream that stopped moving; read it on the session's context. */
+  public String describe() {
+    return "MuxStream[" + id + " demand=" + demand + " inbound=" + inbound.size() + "/" + inboundQueuedBytes() + "B"
+        + " handler=" + (handler != null) + " endHandler=" + (endHandler != null) + " recvWindow=" + recvWindow
+        + " unacked=" + unacked + " remoteClosed=" + remoteClosed + " sendWindow=" + sendWindow + " outbound="
+        + outbound.size() + "/" + queuedBytes + "B crossThread=" + crossThreadBytes.get() + " full=" + full
+        + " drainWanted=" + drainWanted + " drainHandler=" + (drainHandler != null) + " finQueued=" + finQueued
+        + " localClosed=" + localClosed + " synPending=" + synPending + " ackPending=" + ackPending + " reset=" + reset
+        + "]";
   }
 }

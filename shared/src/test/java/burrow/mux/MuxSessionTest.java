@@ -242,6 +242,39 @@ class MuxSessionTest {
         })));
   }
 
+  /**
+   * A pipe whose source lives on another event loop writes from there, and can end the stream from the session's own
+   * loop (Vert.x's {@code Pipe.to} ends it on the caller's thread when the source has already ended). The end must not
+   * overtake the writes still queued from the other thread: the peer gets every byte, then the FIN.
+   */
+  @ParameterizedTest
+  @EnumSource(Kind.class)
+  void anEndOnTheLoopWaitsForWritesQueuedFromAnotherThread(Kind kind, Vertx vertx, VertxTestContext ctx) {
+    Promise<Buffer> received = Promise.promise();
+    MuxPairs.create(vertx, kind, new MuxOptions(), null, s -> { }, s -> readAll(s).onComplete(received))
+        .compose(p -> compose(p.client().context(), () -> p.client().open().compose(s -> {
+          List<Future<Void>> writes = new ArrayList<>();
+          // On the session's loop: another thread queues three writes (and returns), then this loop ends the stream.
+          Thread other = new Thread(() -> {
+            for (String part : List.of("one ", "two ", "three")) {
+              writes.add(s.write(Buffer.buffer(part)));
+            }
+          });
+          other.start();
+          try {
+            other.join(10_000);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          Future<Void> end = s.end();
+          return Future.all(Future.all(writes), end).compose(v -> received.future());
+        })))
+        .onComplete(ctx.succeeding(buf -> ctx.verify(() -> {
+          assertEquals("one two three", buf.toString());
+          ctx.completeNow();
+        })));
+  }
+
   @ParameterizedTest
   @EnumSource(Kind.class)
   void resetReachesThePeerWithItsCodeAndFailsPendingWrites(Kind kind, Vertx vertx, VertxTestContext ctx) {
