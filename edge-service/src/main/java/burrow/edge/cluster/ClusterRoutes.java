@@ -180,21 +180,36 @@ public final class ClusterRoutes implements RouteHook, RemoteRoutes {
       return;
     }
     vertx.executeBlocking(() -> {
-      if (routes.remove(b.host(), mine)) {
-        putLease(b.host(), new JsonObject(mine.getValue()), sessionEnded);
-      }
+      leaseThenRemove(b.host(), mine, sessionEnded);
       return null;
     }, true).onFailure(err -> log.atWarn().addKeyValue("host", b.host()).addKeyValue("reason", err.getMessage())
         .log("could not release a route in the cluster"));
   }
 
-  private void putLease(String host, JsonObject route, boolean grace) {
+  /**
+   * Turns a route into a lease: the lease goes in before the route comes out, so a node resolving the name in between
+   * sees one or the other (and holds the request) rather than neither (a 404 during a failover). Blocking.
+   *
+   * @return whether the route was still {@code route} and is now a lease
+   */
+  private boolean leaseThenRemove(String host, HazelcastJsonValue route, boolean grace) {
+    HazelcastJsonValue lease = putLease(host, new JsonObject(route.getValue()), grace);
+    if (routes.remove(host, route)) {
+      return true;
+    }
+    leases.remove(host, lease);                                // the route changed meanwhile: take our lease back
+    return false;
+  }
+
+  private HazelcastJsonValue putLease(String host, JsonObject route, boolean grace) {
     long now = System.currentTimeMillis();
     long leaseUntil = now + Math.max(nameLease, options.getGrace());
     JsonObject lease = new JsonObject().put("client", route.getString("client")).put("tunnel", route.getString("tunnel"))
         .put("region", route.getString("region")).put("graceUntil", grace ? now + options.getGrace() : now)
         .put("leaseUntil", leaseUntil);
-    leases.put(host, new HazelcastJsonValue(lease.encode()), leaseUntil - now, TimeUnit.MILLISECONDS);
+    HazelcastJsonValue v = new HazelcastJsonValue(lease.encode());
+    leases.put(host, v, leaseUntil - now, TimeUnit.MILLISECONDS);
+    return v;
   }
 
   /** The oldest member turns a dead member's routes into leases in their grace period. */
@@ -207,8 +222,7 @@ public final class ClusterRoutes implements RouteHook, RemoteRoutes {
       int n = 0;
       for (Map.Entry<String, HazelcastJsonValue> e
           : routes.entrySet(Predicates.equal("node", dead.getUuid().toString()))) {
-        if (routes.remove(e.getKey(), e.getValue())) {
-          putLease(e.getKey(), new JsonObject(e.getValue().getValue()), true);
+        if (leaseThenRemove(e.getKey(), e.getValue(), true)) {
           n++;
         }
       }
@@ -220,8 +234,8 @@ public final class ClusterRoutes implements RouteHook, RemoteRoutes {
   /** Unpublishes every route of this node (drain, stop) so nothing waits on it. Blocking. */
   public void unpublishAll(boolean grace) {
     for (Map.Entry<String, HazelcastJsonValue> e : new ArrayList<>(published.entrySet())) {
-      if (published.remove(e.getKey(), e.getValue()) && routes.remove(e.getKey(), e.getValue())) {
-        putLease(e.getKey(), new JsonObject(e.getValue().getValue()), grace);
+      if (published.remove(e.getKey(), e.getValue())) {
+        leaseThenRemove(e.getKey(), e.getValue(), grace);
       }
     }
   }
