@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # TCP tunnel benchmark, self-contained, loopback only, in one run:
-#   1. one TCP stream (iperf3, 5 s, median of 3): direct, through one socat hop, through a burrow tcp tunnel
-#      (edge and agent as separate processes, TLS control link);
+#   1. one TCP stream (iperf3, 5 s, median of 3): direct, through one socat hop (-b 262144: socat's default 8 KiB
+#      buffer makes a far slower hop), through a burrow tcp tunnel (edge and agent as separate processes, TLS control
+#      link), and through a second agent on the same edge with the mux's window auto-tuning off (fixed 256 KiB);
 #   2. new connections per second through the tunnel (connect, 1 byte each way, close);
 #   3. edge and agent heap with 10,000 idle connections open through one agent (after a full GC).
 # Usage: bench/tcp-bench.sh            (needs iperf3, socat, jcmd; builds the jar on first use)
@@ -48,26 +49,31 @@ export BURROW_HOME="$work/home"
 JAVA_OPTS=(-XX:+UseParallelGC -Xmx1g)
 
 iperf_port=$(free_port); socat_port=$(free_port); control=$(free_port); pub=$(free_port); echo_port=$(free_port)
-echo_pub=$(free_port)
+echo_pub=$(free_port); fixed_pub=$(free_port)
 iperf3 -s -p "$iperf_port" >/dev/null 2>&1 & pids+=($!)
-socat TCP-LISTEN:"$socat_port",fork,reuseaddr,bind=127.0.0.1 TCP:127.0.0.1:"$iperf_port" & pids+=($!)
+socat -b 262144 TCP-LISTEN:"$socat_port",fork,reuseaddr,bind=127.0.0.1 TCP:127.0.0.1:"$iperf_port" & pids+=($!)
 BURROW_JAVA_OPTS="${JAVA_OPTS[*]}" "$root/bin/burrow" edge --host 127.0.0.1 --http-port -1 --https-port -1 \
-  --tls-port -1 --control-port "$control" --tcp-port-range "$(( pub < echo_pub ? pub : echo_pub ))-$(( pub > echo_pub ? pub : echo_pub ))" \
+  --tls-port -1 --control-port "$control" --tcp-port-range "$(printf '%s\n' "$pub" "$echo_pub" "$fixed_pub" | sort -n | head -1)-$(printf '%s\n' "$pub" "$echo_pub" "$fixed_pub" | sort -n | tail -1)" \
   > "$work/edge.log" 2>&1 & edge_pid=$!; pids+=($edge_pid)
 wait_port "$iperf_port" 10; wait_port "$socat_port" 10; wait_port "$control" 60
 ca="$BURROW_HOME/edge/localhost/ca.pem"
 BURROW_JAVA_OPTS="${JAVA_OPTS[*]}" "$root/bin/burrow" tcp --server 127.0.0.1:"$control" --root-cas "$ca" \
   -remote-addr 127.0.0.1:"$pub" "$iperf_port" > "$work/agent.log" 2>&1 & agent_pid=$!; pids+=($agent_pid)
 wait_port "$pub" 60
+BURROW_JAVA_OPTS="${JAVA_OPTS[*]} -Dburrow.mux.maxWindow=262144" "$root/bin/burrow" tcp --server 127.0.0.1:"$control" \
+  --root-cas "$ca" -remote-addr 127.0.0.1:"$fixed_pub" "$iperf_port" > "$work/agent-fixed.log" 2>&1 & pids+=($!)
+wait_port "$fixed_pub" 60
 
 echo "== one TCP stream, iperf3 -t 5, median of 3 (Gbit/s)"
 for i in 1 2 3; do gbits "$iperf_port"; done | median > "$work/direct"
 for i in 1 2 3; do gbits "$socat_port"; done | median > "$work/socat"
 for i in 1 2 3; do gbits "$pub"; done | median > "$work/tunnel"
-d=$(cat "$work/direct"); s=$(cat "$work/socat"); t=$(cat "$work/tunnel")
+for i in 1 2 3; do gbits "$fixed_pub"; done | median > "$work/fixed"
+d=$(cat "$work/direct"); s=$(cat "$work/socat"); t=$(cat "$work/tunnel"); f=$(cat "$work/fixed")
 echo "direct        $d"
 echo "socat hop     $s"
 echo "burrow tunnel $t  ($(python3 -c "print(round(100*$t/$s))")% of the socat hop)"
+echo "  fixed window $f  ($(python3 -c "print(round(100*$f/$s))")% of the socat hop; auto-tuning off)"
 
 echo "== new connections per second through the tunnel (32 client threads, 10 s)"
 java "$root/bench/TcpBenchTool.java" echo "$echo_port" & pids+=($!)

@@ -34,6 +34,7 @@ public final class MuxSession {
   private final boolean client;
   private final Map<Integer, MuxStream> streams = new HashMap<>();
   private final int windowUpdateThreshold;
+  private long windowGrowth;    // bytes by which open streams' receive windows exceed the initial window
   private int nextStreamId;     // u32 on the wire
   private boolean idsWrapped;
 
@@ -115,6 +116,25 @@ public final class MuxSession {
 
   int windowUpdateThreshold() {
     return windowUpdateThreshold;
+  }
+
+  /** Takes {@code bytes} of window growth from the session's budget; false when it is spent. On the context. */
+  boolean reserveWindowGrowth(long bytes) {
+    if (windowGrowth + bytes > options.getMaxSessionWindowGrowth()) {
+      return false;
+    }
+    windowGrowth += bytes;
+    return true;
+  }
+
+  /** Gives a closed stream's window growth back to the session's budget. On the context. */
+  void releaseWindowGrowth(long bytes) {
+    windowGrowth -= bytes;
+  }
+
+  /** @return bytes of window growth all streams hold now, for metrics and tests */
+  public long windowGrowth() {
+    return windowGrowth;
   }
 
   boolean transportFull() {

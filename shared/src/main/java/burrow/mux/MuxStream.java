@@ -9,6 +9,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.streams.ReadStream;
 import io.vertx.core.streams.WriteStream;
 import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -38,6 +39,8 @@ public final class MuxStream implements ReadStream<Buffer>, WriteStream<Buffer> 
   private long demand = Long.MAX_VALUE;
   private int recvWindow;
   private int unacked;          // bytes handed to the handler that the peer has not yet been credited for
+  private int window;           // the receive window granted now: the initial one, doubled while the reader keeps up
+  private long lastCredit;      // System.nanoTime() of the last window update sent
   private boolean remoteClosed; // FIN received (END queued)
   private boolean delivering;
 
@@ -71,6 +74,8 @@ public final class MuxStream implements ReadStream<Buffer>, WriteStream<Buffer> 
     this.id = id;
     this.context = (ContextInternal) session.context();
     this.recvWindow = initialWindow;
+    this.window = initialWindow;
+    this.lastCredit = System.nanoTime();
     this.sendWindow = initialWindow;
     this.synPending = locallyOpened;
   }
@@ -102,13 +107,18 @@ public final class MuxStream implements ReadStream<Buffer>, WriteStream<Buffer> 
     return resetCode;
   }
 
-  /** Bytes waiting in the receive queue; never more than the initial window. */
+  /** Bytes waiting in the receive queue; never more than the receive window granted. */
   public long inboundQueuedBytes() {
     long n = 0;
     for (Buffer b : inbound) {
       n += b.length();
     }
     return n;
+  }
+
+  /** The receive window granted to the peer now: the initial window, or more after auto-tuning. On the context. */
+  public int receiveWindow() {
+    return window;
   }
 
   /** Bytes the peer still lets us send. */
@@ -236,9 +246,22 @@ public final class MuxStream implements ReadStream<Buffer>, WriteStream<Buffer> 
 
   private void credit(int n) {
     unacked += n;
-    if (unacked >= session.windowUpdateThreshold() && !remoteClosed) {
+    if (unacked >= window / 2 && !remoteClosed) {
       int delta = unacked;
       unacked = 0;
+      long now = System.nanoTime();
+      // Auto-tuning: half the window went to the reader within the tune interval, so the sender was likely waiting for
+      // this credit; double the window (bounded per stream and per session) so one fast stream is not held to one
+      // window per round trip. A reader that stops reading sends no updates, so its window never grows.
+      MuxOptions o = session.options();
+      if (window < o.getMaxWindow() && now - lastCredit < TimeUnit.MILLISECONDS.toNanos(o.getWindowTuneMillis())) {
+        int grow = Math.min(window, o.getMaxWindow() - window);
+        if (session.reserveWindowGrowth(grow)) {
+          window += grow;
+          delta += grow;
+        }
+      }
+      lastCredit = now;
       recvWindow += delta;
       session.sendWindowUpdate(this, delta);
     }
@@ -473,6 +496,7 @@ public final class MuxStream implements ReadStream<Buffer>, WriteStream<Buffer> 
       return;
     }
     closedNotified = true;
+    session.releaseWindowGrowth(window - session.options().getInitialWindow());
     session.removeStream(this);
     Handler<Void> h = closeHandler;
     if (h != null) {
@@ -496,7 +520,7 @@ public final class MuxStream implements ReadStream<Buffer>, WriteStream<Buffer> 
   /** Flow-control and handler state, for diagnosing a stream that stopped moving; read it on the session's context. */
   public String describe() {
     return "MuxStream[" + id + " demand=" + demand + " inbound=" + inbound.size() + "/" + inboundQueuedBytes() + "B"
-        + " handler=" + (handler != null) + " endHandler=" + (endHandler != null) + " recvWindow=" + recvWindow
+        + " handler=" + (handler != null) + " endHandler=" + (endHandler != null) + " window=" + window + " recvWindow=" + recvWindow
         + " unacked=" + unacked + " remoteClosed=" + remoteClosed + " sendWindow=" + sendWindow + " outbound="
         + outbound.size() + "/" + queuedBytes + "B crossThread=" + crossThreadBytes.get() + " full=" + full
         + " drainWanted=" + drainWanted + " drainHandler=" + (drainHandler != null) + " finQueued=" + finQueued

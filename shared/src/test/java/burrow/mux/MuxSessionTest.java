@@ -171,12 +171,72 @@ class MuxSessionTest {
     })));
   }
 
+  /**
+   * Auto-tuning: a reader that keeps up gets its window doubled up to the per-stream maximum, the session's total growth
+   * stays within its budget, the queue never holds more than the window granted, and a closed stream gives its growth
+   * back.
+   */
+  @ParameterizedTest
+  @EnumSource(Kind.class)
+  void aFastReadersWindowGrowsWithinItsBounds(Kind kind, Vertx vertx, VertxTestContext ctx) {
+    int initial = 64 * 1024;
+    int max = 1024 * 1024;
+    long budget = 3 * max / 2;                           // room for one stream at the maximum, not two
+    MuxOptions opts = new MuxOptions().setInitialWindow(initial).setMaxWindow(max).setMaxSessionWindowGrowth(budget)
+        .setWindowTuneMillis(60_000);                     // every update counts as fast: growth is deterministic
+    List<String> violations = new ArrayList<>();
+    List<Integer> finalWindows = java.util.Collections.synchronizedList(new ArrayList<>());
+    List<Future<Long>> received = new ArrayList<>();
+    Promise<Long> r1 = Promise.promise();
+    Promise<Long> r2 = Promise.promise();
+    received.add(r1.future());
+    received.add(r2.future());
+    AtomicInteger accepted = new AtomicInteger();
+    int total = 16 << 20;
+    MuxPairs.create(vertx, kind, opts, null, s -> { }, s -> {
+      Promise<Long> done = accepted.getAndIncrement() == 0 ? r1 : r2;
+      long[] count = new long[1];
+      s.handler(b -> {
+        count[0] += b.length();
+        if (s.inboundQueuedBytes() > s.receiveWindow() || s.receiveWindow() > max) {
+          violations.add("stream " + s.id() + " queued " + s.inboundQueuedBytes() + " window " + s.receiveWindow());
+        }
+        if (s.session().windowGrowth() > budget) {
+          violations.add("session growth " + s.session().windowGrowth());
+        }
+      });
+      s.endHandler(v -> {
+        finalWindows.add(s.receiveWindow());
+        done.complete(count[0]);
+        Future.all(r1.future(), r2.future()).onComplete(x -> s.end());   // both stay open until both are done
+      });
+    }).compose(p -> compose(p.client().context(), () -> Future.all(
+            p.client().open().compose(s -> writeAll(s, new byte[total], new Random(1), 64 * 1024)),
+            p.client().open().compose(s -> writeAll(s, new byte[total], new Random(2), 64 * 1024))))
+        .compose(v -> Future.all(received))
+        .compose(v -> until(vertx, p.server(), () -> p.server().streamCount() == 0))
+        .compose(v -> call(p.server().context(), () -> p.server().windowGrowth())))
+        .onComplete(ctx.succeeding(growthAfter -> ctx.verify(() -> {
+          assertEquals(List.of(), violations);
+          assertEquals((long) total, r1.future().result());
+          assertEquals((long) total, r2.future().result());
+          List<Integer> sorted = new ArrayList<>(finalWindows);
+          java.util.Collections.sort(sorted);
+          assertEquals(max, sorted.get(1), "one stream grew to the maximum");
+          assertTrue(sorted.get(0) > initial && sorted.get(0) + sorted.get(1) - 2 * initial <= budget,
+              "the other grew within what the budget left: " + sorted);
+          assertEquals(0L, growthAfter, "closed streams gave their growth back");
+          ctx.completeNow();
+        })));
+  }
+
   @Test
   void windowAccountingNeverExceedsTheWindow(Vertx vertx, VertxTestContext ctx) {
     int window = 4096;
     long seed = Long.getLong("mux.seed", System.nanoTime());
     System.out.println("MuxSessionTest.windowAccounting: -Dmux.seed=" + seed);
-    MuxOptions opts = new MuxOptions().setInitialWindow(window).setMaxFrameSize(1024);
+    // a fixed window (no auto-tuning): the accounting itself is under test
+    MuxOptions opts = new MuxOptions().setInitialWindow(window).setMaxWindow(window).setMaxFrameSize(1024);
     Random chunking = new Random(seed);
     List<String> violations = new ArrayList<>();
     Promise<Long> received = Promise.promise();
