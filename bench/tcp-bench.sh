@@ -20,7 +20,7 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT INT TERM
-for tool in iperf3 socat jcmd python3; do command -v "$tool" >/dev/null || { echo "missing $tool" >&2; exit 1; }; done
+for tool in iperf3 socat jcmd jmap python3; do command -v "$tool" >/dev/null || { echo "missing $tool" >&2; exit 1; }; done
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 wait_port() { # port, seconds
@@ -35,7 +35,12 @@ d=json.load(sys.stdin)
 if "error" in d: sys.exit("iperf3: " + d["error"])
 print("%.2f" % (d["end"]["sum_received"]["bits_per_second"]/1e9))'
 }
-heap_kib() { # pid -> used heap in KiB after a full GC
+heap_kib() { # pid -> live heap in KiB: the bytes of every live object, from a full-GC class histogram
+  # (GC.heap_info's "used" after a full GC overstates it: ParallelGC leaves a dense prefix of the old generation
+  # uncompacted, dead objects included; it is printed as well, as "used").
+  jmap -histo:live "$1" | awk '/^Total/ {printf "%d\n", $3/1024}'
+}
+used_kib() { # pid -> used heap in KiB after a full GC, as GC.heap_info reports it
   jcmd "$1" GC.run >/dev/null
   jcmd "$1" GC.heap_info | python3 -c '
 import re,sys
@@ -46,7 +51,7 @@ print(used)'
 
 "$root/bin/burrow" version >/dev/null          # builds the jar if needed
 export BURROW_HOME="$work/home"
-JAVA_OPTS=(-XX:+UseParallelGC -Xmx1g)
+JAVA_OPTS=(-XX:+UseParallelGC -Xmx1g ${BENCH_JAVA_OPTS:-})     # BENCH_JAVA_OPTS: extra flags for edge and agents
 
 iperf_port=$(free_port); socat_port=$(free_port); control=$(free_port); pub=$(free_port); echo_port=$(free_port)
 echo_pub=$(free_port); fixed_pub=$(free_port)
@@ -64,6 +69,7 @@ BURROW_JAVA_OPTS="${JAVA_OPTS[*]} -Dburrow.mux.maxWindow=262144" "$root/bin/burr
   --root-cas "$ca" -remote-addr 127.0.0.1:"$fixed_pub" "$iperf_port" > "$work/agent-fixed.log" 2>&1 & pids+=($!)
 wait_port "$fixed_pub" 60
 
+if [ -z "${SKIP_STREAM:-}" ]; then                  # SKIP_STREAM=1: only connections per second and heap
 echo "== one TCP stream, iperf3 -t 5, median of 3 (Gbit/s)"
 for i in 1 2 3; do gbits "$iperf_port"; done | median > "$work/direct"
 for i in 1 2 3; do gbits "$socat_port"; done | median > "$work/socat"
@@ -74,6 +80,7 @@ echo "direct        $d"
 echo "socat hop     $s"
 echo "burrow tunnel $t  ($(python3 -c "print(round(100*$t/$s))")% of the socat hop)"
 echo "  fixed window $f  ($(python3 -c "print(round(100*$f/$s))")% of the socat hop; auto-tuning off)"
+fi
 
 echo "== new connections per second through the tunnel (32 client threads, 10 s)"
 java "$root/bench/TcpBenchTool.java" echo "$echo_port" & pids+=($!)
@@ -87,13 +94,42 @@ java "$root/bench/TcpBenchTool.java" rate "$echo_pub" 10 32 | sed 's/^/tunnel:  
 echo "== heap with 10,000 idle connections through one agent (used heap after a full GC)"
 sleep 2
 edge0=$(heap_kib "$edge_pid"); agent0=$(heap_kib "$agent2_pid")
+edgeu0=$(used_kib "$edge_pid"); agentu0=$(used_kib "$agent2_pid")
+histo() { jmap -histo:live "$1" | awk '$1 ~ /^[0-9]+:$/ {print $4, $2, $3}' > "$2"; }
+if [ -n "${HISTO:-}" ]; then histo "$edge_pid" "$work/edge.h0"; histo "$agent2_pid" "$work/agent.h0"; fi
 java -Xmx256m "$root/bench/TcpBenchTool.java" hold "$echo_pub" 10000 > "$work/hold.log" 2>&1 & pids+=($!)
 for _ in $(seq 1 600); do grep -q held "$work/hold.log" && break; sleep 0.2; done
 grep held "$work/hold.log" || { cat "$work/hold.log"; exit 1; }
 edge1=$(heap_kib "$edge_pid"); agent1=$(heap_kib "$agent2_pid")
-python3 - "$edge0" "$edge1" "$agent0" "$agent1" <<'PY'
+edgeu1=$(used_kib "$edge_pid"); agentu1=$(used_kib "$agent2_pid")
+if [ -n "${HISTO:-}" ]; then                      # HISTO=1: the classes that grew, per idle connection
+  histo "$edge_pid" "$work/edge.h1"; histo "$agent2_pid" "$work/agent.h1"
+  for side in edge agent; do
+    echo "-- $side: classes that grew, bytes and instances per idle connection"
+    python3 - "$work/$side.h0" "$work/$side.h1" <<'PY'
 import sys
-e0, e1, a0, a1 = map(int, sys.argv[1:])
-print(f"edge : {e0} KiB -> {e1} KiB, {(e1 - e0) * 1024 / 10000 / 1024:.2f} KiB per idle connection")
-print(f"agent: {a0} KiB -> {a1} KiB, {(a1 - a0) * 1024 / 10000 / 1024:.2f} KiB per idle connection")
+def load(f):
+    d = {}
+    for line in open(f):
+        f = line.split()
+        if len(f) != 3:
+            continue
+        name, n, b = f
+        d[name] = (int(n), int(b))
+    return d
+h0, h1 = load(sys.argv[1]), load(sys.argv[2])
+rows = [(b - h0.get(k, (0, 0))[1], n - h0.get(k, (0, 0))[0], k) for k, (n, b) in h1.items()]
+print("%8.1f B in all classes" % (sum(r[0] for r in rows) / 10000))
+for db, dn, k in sorted(rows, reverse=True)[:30]:
+    print("%8.1f B %6.2f x %s" % (db / 10000, dn / 10000, k))
+PY
+  done
+fi
+python3 - "$edge0" "$edge1" "$agent0" "$agent1" "$edgeu0" "$edgeu1" "$agentu0" "$agentu1" <<'PY'
+import sys
+e0, e1, a0, a1, eu0, eu1, au0, au1 = map(int, sys.argv[1:])
+print(f"edge : live {e0} KiB -> {e1} KiB, {(e1 - e0) / 10000:.2f} KiB per idle connection"
+      f" (used after GC: {(eu1 - eu0) / 10000:.2f})")
+print(f"agent: live {a0} KiB -> {a1} KiB, {(a1 - a0) / 10000:.2f} KiB per idle connection"
+      f" (used after GC: {(au1 - au0) / 10000:.2f})")
 PY
