@@ -137,13 +137,13 @@ final class InspectStack {
       if (!(err instanceof java.util.concurrent.TimeoutException) && !err.getClass().getSimpleName().contains("Timeout")) {
         return Future.failedFuture(err);
       }
-      return describe(what).transform(d -> Future.failedFuture(new AssertionError(what + " did not finish in 30 s; "
+      return describe().transform(d -> Future.failedFuture(new AssertionError(what + " did not finish in 30 s; "
           + (d.succeeded() ? d.result() : "(state unavailable: " + d.cause() + ")"), err)));
     });
   }
 
   /** The upstream's log and every mux stream's state on both sides, read on each session's event loop. */
-  Future<String> describe(String what) {
+  Future<String> describe() {
     StringBuilder sb = new StringBuilder("upstream saw ").append(seen.size()).append(" requests, the last ")
         .append(seen.stream().skip(Math.max(0, seen.size() - 4)).map(x -> x.method() + " " + x.uri() + " " + x.body().length() + "B").toList())
         .append("; arrived but not read whole: ").append(arrived.stream().filter(a -> seen.stream()
@@ -151,31 +151,25 @@ final class InspectStack {
     Future<Void> f = Future.succeededFuture();
     if (session != null && session.mux() != null) {
       var mux = session.mux();
-      f = f.compose(v -> {
-        Promise<Void> p = Promise.promise();
-        mux.context().runOnContext(y -> {
-          sb.append("; agent streams ");
-          mux.streams().forEach(st -> sb.append(st.describe()).append(' '));
-          p.complete();
-        });
-        return p.future();
-      });
+      f = f.compose(v -> appendStreams(sb, "agent streams", mux));
     }
     if (dev != null) {
       for (var b : dev.edge.routes().bindings()) {
-        var mux = b.session().mux();
-        f = f.compose(v -> {
-          Promise<Void> p = Promise.promise();
-          mux.context().runOnContext(y -> {
-            sb.append("; edge streams of ").append(b.host()).append(' ');
-            mux.streams().forEach(st -> sb.append(st.describe()).append(' '));
-            p.complete();
-          });
-          return p.future();
-        });
+        f = f.compose(v -> appendStreams(sb, "edge streams of " + b.host(), b.session().mux()));
       }
     }
     return f.map(v -> sb.toString()).timeout(5, TimeUnit.SECONDS);
+  }
+
+  /** Appends every stream's state of {@code mux}, read on its event loop. */
+  private static Future<Void> appendStreams(StringBuilder sb, String label, burrow.mux.MuxSession mux) {
+    Promise<Void> p = Promise.promise();
+    mux.context().runOnContext(y -> {
+      sb.append("; ").append(label).append(' ');
+      mux.streams().forEach(st -> sb.append(st.describe()).append(' '));
+      p.complete();
+    });
+    return p.future();
   }
 
   record Api(HttpClientResponse resp, Buffer body) {
