@@ -34,14 +34,19 @@ public final class Capture {
   private final String replayOf;
   private final String method;
   private final String uri;
-  private final Map<String, List<String>> requestHeaders;
-  private final Buffer requestBody = Buffer.buffer();
+  // Heads and bodies are kept as compact byte arrays (header lines in wire form, bodies trimmed to size) and turned
+  // back into maps and buffers only when shown: a full 50 MB store holds tens of thousands of captures, and as maps,
+  // lists, strings and growable buffers each cost about 4 KB of heap in some 60 objects (2.5 times what it is charged),
+  // which the garbage collector had to trace and copy on every cycle.
+  private final byte[] requestHead;
+  private final int headCost;
+  private final Bytes requestBody = new Bytes();
   private boolean requestTruncated;
   private boolean requestComplete;
   private int statusCode;
   private String reason;
-  private Map<String, List<String>> responseHeaders;
-  private final Buffer responseBody = Buffer.buffer();
+  private byte[] responseHead;                   // null until the response head arrives
+  private final Bytes responseBody = new Bytes();
   private boolean responseTruncated;
   private boolean complete;
   private long durationNanos;
@@ -58,7 +63,9 @@ public final class Capture {
     this.startNanos = System.nanoTime();
     this.method = method;
     this.uri = uri;
-    this.requestHeaders = canonical(headers);
+    Map<String, List<String>> h = canonical(headers);
+    this.requestHead = encodeHeaders(h);
+    this.headCost = HEAD_OVERHEAD + uri.length() + headerCost(h);
     this.replayOf = replayOf;
   }
 
@@ -80,7 +87,7 @@ public final class Capture {
 
   /** @return the bytes of head text this capture is charged for when it enters the store */
   int headCost() {
-    return HEAD_OVERHEAD + uri.length() + headerCost(requestHeaders);
+    return headCost;
   }
 
   static int headerCost(Map<String, List<String>> headers) {
@@ -94,7 +101,7 @@ public final class Capture {
   }
 
   synchronized void appendRequest(Buffer chunk) {
-    requestBody.appendBuffer(chunk);
+    requestBody.append(chunk);
   }
 
   synchronized void truncateRequest() {
@@ -103,16 +110,17 @@ public final class Capture {
 
   synchronized void requestEnded() {
     requestComplete = true;
+    requestBody.trim();
   }
 
   synchronized void response(int status, String reason, Map<String, List<String>> headers) {
     this.statusCode = status;
     this.reason = reason;
-    this.responseHeaders = headers;
+    this.responseHead = encodeHeaders(headers);
   }
 
   synchronized void appendResponse(Buffer chunk) {
-    responseBody.appendBuffer(chunk);
+    responseBody.append(chunk);
   }
 
   synchronized void truncateResponse() {
@@ -125,15 +133,17 @@ public final class Capture {
     }
     this.complete = true;
     this.error = error;
+    requestBody.trim();
+    responseBody.trim();
     this.durationNanos = System.nanoTime() - startNanos;
   }
 
   synchronized int requestBodyLength() {
-    return requestBody.length();
+    return requestBody.length;
   }
 
   synchronized int responseBodyLength() {
-    return responseBody.length();
+    return responseBody.length;
   }
 
   /** @return whether the whole request, body included, was captured, so it can be replayed as is */
@@ -145,38 +155,85 @@ public final class Capture {
   public synchronized Buffer rawRequest() {
     StringBuilder sb = new StringBuilder();
     sb.append(method).append(' ').append(uri).append(" HTTP/1.1\r\n");
-    appendHeaders(sb, requestHeaders);
-    return Buffer.buffer(sb.toString().getBytes(StandardCharsets.ISO_8859_1)).appendBuffer(requestBody);
+    return Buffer.buffer(sb.toString().getBytes(StandardCharsets.ISO_8859_1)).appendBytes(requestHead).appendBytes(CRLF)
+        .appendBytes(requestBody.bytes, 0, requestBody.length);
   }
 
   synchronized Buffer rawResponse() {
     StringBuilder sb = new StringBuilder();
     sb.append("HTTP/1.1 ").append(statusCode).append(' ').append(reason == null ? "" : reason).append("\r\n");
-    appendHeaders(sb, responseHeaders);
-    return Buffer.buffer(sb.toString().getBytes(StandardCharsets.ISO_8859_1)).appendBuffer(responseBody);
+    byte[] head = responseHead == null ? new byte[0] : responseHead;
+    return Buffer.buffer(sb.toString().getBytes(StandardCharsets.ISO_8859_1)).appendBytes(head).appendBytes(CRLF)
+        .appendBytes(responseBody.bytes, 0, responseBody.length);
   }
 
-  private static void appendHeaders(StringBuilder sb, Map<String, List<String>> headers) {
+  private static final byte[] CRLF = {'\r', '\n'};
+
+  /** Header lines in wire form, {@code Name: value\r\n} each, ISO-8859-1 as on the wire. */
+  static byte[] encodeHeaders(Map<String, List<String>> headers) {
+    StringBuilder sb = new StringBuilder();
     for (Map.Entry<String, List<String>> e : headers.entrySet()) {
       for (String v : e.getValue()) {
         sb.append(e.getKey()).append(": ").append(v).append("\r\n");
       }
     }
-    sb.append("\r\n");
+    return sb.toString().getBytes(StandardCharsets.ISO_8859_1);
+  }
+
+  /** The inverse of {@link #encodeHeaders}: names in their order, values of one name together. */
+  static Map<String, List<String>> decodeHeaders(byte[] lines) {
+    Map<String, List<String>> out = new LinkedHashMap<>();
+    String text = new String(lines, StandardCharsets.ISO_8859_1);
+    int at = 0;
+    while (at < text.length()) {
+      int end = text.indexOf("\r\n", at);
+      if (end < 0) {
+        end = text.length();
+      }
+      int colon = text.indexOf(": ", at);
+      if (colon > at && colon < end) {
+        out.computeIfAbsent(text.substring(at, colon), k -> new ArrayList<>()).add(text.substring(colon + 2, end));
+      }
+      at = end + 2;
+    }
+    return out;
+  }
+
+  /** A body as one byte array: grown by doubling while it streams in, trimmed to its length once it ends. */
+  private static final class Bytes {
+    private static final byte[] EMPTY = new byte[0];
+    byte[] bytes = EMPTY;
+    int length;
+
+    void append(Buffer chunk) {
+      int n = chunk.length();
+      if (length + n > bytes.length) {              // bodies are capped (max body), so this stays far below 2 GiB
+        long want = Math.max((long) length + n, Math.max(256L, 2L * bytes.length));
+        bytes = java.util.Arrays.copyOf(bytes, (int) Math.min(want, Integer.MAX_VALUE - 8));
+      }
+      chunk.getBytes(0, n, bytes, length);
+      length += n;
+    }
+
+    void trim() {
+      if (bytes.length != length) {
+        bytes = length == 0 ? EMPTY : java.util.Arrays.copyOf(bytes, length);
+      }
+    }
   }
 
   /** @param raw whether to include the base64 raw bytes (the detail and list resources both do, as ngrok) */
   public synchronized JsonObject toJson(boolean raw) {
     JsonObject req = new JsonObject().put("method", method).put("proto", "HTTP/1.1")
-        .put("headers", headersJson(requestHeaders)).put("uri", uri);
+        .put("headers", headersJson(decodeHeaders(requestHead))).put("uri", uri);
     if (raw) {
       req.put("raw", base64(rawRequest()));
     }
     req.put("truncated", requestTruncated);
     JsonObject resp = null;
-    if (responseHeaders != null) {
+    if (responseHead != null) {
       resp = new JsonObject().put("status", statusCode + (reason == null || reason.isEmpty() ? "" : " " + reason))
-          .put("status_code", statusCode).put("proto", "HTTP/1.1").put("headers", headersJson(responseHeaders));
+          .put("status_code", statusCode).put("proto", "HTTP/1.1").put("headers", headersJson(decodeHeaders(responseHead)));
       if (raw) {
         resp.put("raw", base64(rawResponse()));
       }

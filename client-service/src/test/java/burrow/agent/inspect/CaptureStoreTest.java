@@ -40,6 +40,17 @@ class CaptureStoreTest {
     assertThat(events).extracting(CaptureStore.Event::change).contains(CaptureStore.Change.ADDED, CaptureStore.Change.UPDATED);
   }
 
+  /** Heads are kept in wire form and read back as they were: order, repeated names, values holding ": ". */
+  @Test
+  void headLinesRoundTrip() {
+    var h = new java.util.LinkedHashMap<String, List<String>>();
+    h.put("Set-Cookie", List.of("a=1", "b=2"));
+    h.put("X-Note", List.of("time: 12:00"));
+    h.put("Empty", List.of(""));
+    assertThat(Capture.decodeHeaders(Capture.encodeHeaders(h))).isEqualTo(h);
+    assertThat(Capture.decodeHeaders(new byte[0])).isEmpty();
+  }
+
   @Test
   void headersAreCanonicalAndRawIsTheWireForm() {
     CaptureStore s = new CaptureStore(new InspectOptions());
