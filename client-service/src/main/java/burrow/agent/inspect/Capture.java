@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -280,12 +279,35 @@ public final class Capture {
   }
 
   static String canonicalName(String name) {
-    StringBuilder sb = new StringBuilder(name.length());
+    // Header names are ASCII tokens, so only ASCII letters change case (as in Go's CanonicalMIMEHeaderKey). Most names
+    // arrive canonical already and are returned as they are: this runs for every header of every captured exchange.
+    int n = name.length();
     boolean upper = true;
-    for (char c : name.toCharArray()) {
-      sb.append(upper ? Character.toUpperCase(c) : Character.toLowerCase(c));
+    int i = 0;
+    while (i < n) {
+      char c = name.charAt(i);
+      if (c != (upper ? upperAscii(c) : lowerAscii(c))) {
+        break;
+      }
       upper = c == '-';
+      i++;
     }
-    return sb.toString().toLowerCase(Locale.ROOT).equals(name.toLowerCase(Locale.ROOT)) ? sb.toString() : name;
+    if (i == n) {
+      return name;
+    }
+    char[] out = name.toCharArray();
+    for (int j = i; j < n; j++) {
+      upper = j == 0 || out[j - 1] == '-';
+      out[j] = upper ? upperAscii(out[j]) : lowerAscii(out[j]);
+    }
+    return new String(out);
+  }
+
+  private static char upperAscii(char c) {
+    return c >= 'a' && c <= 'z' ? (char) (c - 32) : c;
+  }
+
+  private static char lowerAscii(char c) {
+    return c >= 'A' && c <= 'Z' ? (char) (c + 32) : c;
   }
 }

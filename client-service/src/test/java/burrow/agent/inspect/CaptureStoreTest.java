@@ -40,6 +40,19 @@ class CaptureStoreTest {
     assertThat(events).extracting(CaptureStore.Event::change).contains(CaptureStore.Change.ADDED, CaptureStore.Change.UPDATED);
   }
 
+  /** Names are shown in Go's canonical form, as ngrok shows them; a canonical name comes back as the same string. */
+  @Test
+  void headerNamesAreCanonical() {
+    assertThat(Capture.canonicalName("content-type")).isEqualTo("Content-Type");
+    assertThat(Capture.canonicalName("X-FORWARDED-FOR")).isEqualTo("X-Forwarded-For");
+    assertThat(Capture.canonicalName("etag")).isEqualTo("Etag");
+    assertThat(Capture.canonicalName("x--y")).isEqualTo("X--Y");
+    assertThat(Capture.canonicalName("hOST")).isEqualTo("Host");
+    assertThat(Capture.canonicalName("x-ümlaut")).isEqualTo("X-ümlaut");
+    String canonical = "Content-Length";
+    assertThat(Capture.canonicalName(canonical)).isSameAs(canonical);
+  }
+
   /** Heads are kept in wire form and read back as they were: order, repeated names, values holding ": ". */
   @Test
   void headLinesRoundTrip() {
