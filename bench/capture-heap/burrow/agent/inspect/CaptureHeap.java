@@ -6,9 +6,9 @@ import java.lang.management.ManagementFactory;
 
 /** Heap per capture in a full default (50 MB) store: bench/capture-heap.sh. */
 public class CaptureHeap {
-  public static void main(String[] a) throws Exception {
+  public static void main(String[] a) {
     CaptureStore s = new CaptureStore(new InspectOptions());
-    System.gc(); Thread.sleep(200);
+    System.gc();
     long h0 = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
     byte[] body = new byte[1024];
     for (int i = 0; i < 200_000; i++) {
@@ -24,7 +24,8 @@ public class CaptureHeap {
       tap.responseChunk(Buffer.buffer(body));
       tap.responseEnd();
     }
-    System.gc(); Thread.sleep(200); System.gc();
+    System.gc();                                  // a full, synchronous collection with ParallelGC
+    System.gc();
     long h1 = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
     int n = s.size();
     System.out.printf("captures=%d used=%d heap=%d KiB -> %.0f B per capture, charged %.0f B%n", n, s.used(), (h1 - h0) / 1024,
