@@ -40,7 +40,7 @@ nginx -c "$work/nginx.conf" -p "$work"
 node() { # ip hz seed-hz -> starts an edge node, prints "http control"
   local ip=$1 hz=$2 seed=$3 http ctl relay mgmt
   http=$(free_port "$ip"); ctl=$(free_port "$ip"); relay=$(free_port "$ip"); mgmt=$(free_port "$ip")
-  java "${JOPTS[@]}" -jar "$jar" edge --cluster --host "$ip" --http-port "$http" --https-port -1 --control-port "$ctl" \
+  java "${JOPTS[@]}" -jar "$jar" edge --cluster --host "$ip" --http-port "$http" --https-port -1 --tls-port -1 --control-port "$ctl" \
     --instances 1 --cluster-host "$ip" --cluster-port "$hz" --cluster-name "$cluster" --cluster-members "$seed" \
     --relay-host "$ip" --relay-port "$relay" --management-host "$ip" --management-port "$mgmt" \
     > "$work/edge-$ip.log" 2>&1 &
