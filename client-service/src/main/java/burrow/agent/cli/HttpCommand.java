@@ -4,14 +4,11 @@ import burrow.agent.config.LocalAddr;
 import burrow.agent.config.TunnelDefinition;
 import burrow.error.BurrowException;
 import burrow.error.ErrorCode;
-import java.io.PrintWriter;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -29,11 +26,8 @@ public final class HttpCommand implements Callable<Integer> {
   @Mixin
   AgentFlags flags = new AgentFlags();
 
-  @Option(names = {"-subdomain", "--subdomain"}, paramLabel = "NAME", description = "host tunnel on a custom subdomain")
-  String subdomain;
-
-  @Option(names = {"-hostname", "--hostname"}, paramLabel = "HOST", description = "host tunnel on a custom hostname")
-  String hostname;
+  @Mixin
+  TunnelCommands.NameFlags names = new TunnelCommands.NameFlags();
 
   @Option(names = {"-auth", "--auth"}, paramLabel = "USER:PASS", description = "enforce basic auth on the tunnel endpoint")
   String auth;
@@ -60,15 +54,7 @@ public final class HttpCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    PrintWriter out = spec.commandLine().getOut();
-    PrintWriter err = spec.commandLine().getErr();
-    TunnelDefinition tunnel;
-    try {
-      tunnel = definition();
-    } catch (BurrowException e) {
-      throw new ParameterException(spec.commandLine(), e.describe());
-    }
-    return new AgentRunner(flags, embedded, out, err).run(List.of(tunnel));
+    return TunnelCommands.run(spec, flags, embedded, this::definition);
   }
 
   TunnelDefinition definition() {
@@ -83,10 +69,8 @@ public final class HttpCommand implements Callable<Integer> {
     if (auth != null && !auth.contains(":")) {
       throw new BurrowException(ErrorCode.USAGE, "-auth must be \"user:password\"");
     }
-    if (subdomain != null && hostname != null) {
-      throw new BurrowException(ErrorCode.USAGE, "give -subdomain or -hostname, not both");
-    }
-    return new TunnelDefinition("command_line", "http", addr, subdomain, hostname, auth, hostHeader, bt,
+    names.check();
+    return new TunnelDefinition("command_line", "http", addr, names.subdomain, names.hostname, auth, hostHeader, bt,
         Boolean.parseBoolean(inspect), null, null, null, null, null);
   }
 }

@@ -4,13 +4,11 @@ import burrow.agent.config.LocalAddr;
 import burrow.agent.config.TunnelDefinition;
 import burrow.error.BurrowException;
 import burrow.error.ErrorCode;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -30,8 +28,8 @@ public final class TcpCommand implements Callable<Integer> {
   @Option(names = {"-remote-addr", "--remote-addr"}, paramLabel = "HOST:PORT", description = "bind a reserved remote TCP address")
   String remoteAddr;
 
-  @Option(names = {"-proxy-proto", "--proxy-proto"}, paramLabel = "1|2", description = "send a PROXY protocol header (version 1 or 2) to the local service")
-  String proxyProto;
+  @Mixin
+  TunnelCommands.ProxyProtoFlag proxyProto = new TunnelCommands.ProxyProtoFlag();
 
   @Parameters(index = "0", paramLabel = "ADDR", description = "local port or host:port")
   String addr;
@@ -44,13 +42,7 @@ public final class TcpCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    TunnelDefinition tunnel;
-    try {
-      tunnel = definition();
-    } catch (BurrowException e) {
-      throw new ParameterException(spec.commandLine(), e.describe());
-    }
-    return new AgentRunner(flags, embedded, spec.commandLine().getOut(), spec.commandLine().getErr()).run(List.of(tunnel));
+    return TunnelCommands.run(spec, flags, embedded, this::definition);
   }
 
   TunnelDefinition definition() {
@@ -59,7 +51,7 @@ public final class TcpCommand implements Callable<Integer> {
       throw new BurrowException(ErrorCode.USAGE, "-remote-addr must be host:port, not \"" + remoteAddr + "\"");
     }
     return new TunnelDefinition("command_line", "tcp", addr, null, null, null, null, null, false, remoteAddr,
-        null, null, null, proxyProto(proxyProto));
+        null, null, null, proxyProto.version());
   }
 
   /** A tcp or tls tunnel's local address is a port or host:port, never a URL. */

@@ -5,13 +5,11 @@ import burrow.error.BurrowException;
 import burrow.error.ErrorCode;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -31,11 +29,8 @@ public final class TlsCommand implements Callable<Integer> {
   @Mixin
   AgentFlags flags = new AgentFlags();
 
-  @Option(names = {"-subdomain", "--subdomain"}, paramLabel = "NAME", description = "host tunnel on a custom subdomain")
-  String subdomain;
-
-  @Option(names = {"-hostname", "--hostname"}, paramLabel = "HOST", description = "host tunnel on a custom hostname")
-  String hostname;
+  @Mixin
+  TunnelCommands.NameFlags names = new TunnelCommands.NameFlags();
 
   @Option(names = {"-crt", "--crt"}, paramLabel = "FILE", description = "PEM certificate: the agent terminates TLS")
   String crt;
@@ -46,8 +41,8 @@ public final class TlsCommand implements Callable<Integer> {
   @Option(names = {"-client-cas", "--client-cas"}, paramLabel = "FILE", description = "PEM CAs: require client certificates signed by them (mutual TLS)")
   String clientCas;
 
-  @Option(names = {"-proxy-proto", "--proxy-proto"}, paramLabel = "1|2", description = "send a PROXY protocol header (version 1 or 2) to the local service")
-  String proxyProto;
+  @Mixin
+  TunnelCommands.ProxyProtoFlag proxyProto = new TunnelCommands.ProxyProtoFlag();
 
   @Parameters(index = "0", paramLabel = "ADDR", description = "local port or host:port")
   String addr;
@@ -60,23 +55,12 @@ public final class TlsCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    TunnelDefinition tunnel;
-    try {
-      tunnel = definition();
-    } catch (BurrowException e) {
-      if (e.code() == ErrorCode.BAD_CERTIFICATE) {
-        throw e;
-      }
-      throw new ParameterException(spec.commandLine(), e.describe());
-    }
-    return new AgentRunner(flags, embedded, spec.commandLine().getOut(), spec.commandLine().getErr()).run(List.of(tunnel));
+    return TunnelCommands.run(spec, flags, embedded, this::definition);
   }
 
   TunnelDefinition definition() {
     TcpCommand.plainAddr(addr);
-    if (subdomain != null && hostname != null) {
-      throw new BurrowException(ErrorCode.USAGE, "give -subdomain or -hostname, not both");
-    }
+    names.check();
     if ((crt == null) != (key == null)) {
       throw new BurrowException(ErrorCode.USAGE, "give both -crt and -key to terminate TLS at the agent, or neither");
     }
@@ -88,7 +72,7 @@ public final class TlsCommand implements Callable<Integer> {
         throw new BurrowException(ErrorCode.BAD_CERTIFICATE, "cannot read \"" + f + "\"");
       }
     }
-    return new TunnelDefinition("command_line", "tls", addr, subdomain, hostname, null, null, null, false, null,
-        crt, key, clientCas, TcpCommand.proxyProto(proxyProto));
+    return new TunnelDefinition("command_line", "tls", addr, names.subdomain, names.hostname, null, null, null, false,
+        null, crt, key, clientCas, proxyProto.version());
   }
 }
