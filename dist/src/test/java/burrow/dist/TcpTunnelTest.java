@@ -174,12 +174,23 @@ class TcpTunnelTest {
         .setCaCertPath(ca.caCert().toString()).setCaKeyPath(ca.caKey().toString())).await();
     kit.closeables.add(() -> again.close().await());
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (!(agent.isConnected() && url.equals(agent.urls().get("t").get(0)) && again.edge.tcp().size() == 1)) {
+    // the port is registered before its listener is up, so also wait until it accepts
+    while (!(agent.isConnected() && url.equals(agent.urls().get("t").get(0)) && again.edge.tcp().size() == 1
+        && accepts(URI.create(url).getPort()))) {
       assertThat(System.nanoTime()).as("agent rebinds %s: connected %s, urls %s, ports %s", url, agent.isConnected(), agent.urls(), again.edge.tcp().size()).isLessThan(deadline);
       vertx.timer(20).await();
     }
     try (Socket c = new Socket("127.0.0.1", URI.create(url).getPort())) {
       assertThat(c.getInputStream().read()).isEqualTo('!');
+    }
+  }
+
+  private static boolean accepts(int port) {
+    try (Socket probe = new Socket()) {
+      probe.connect(new java.net.InetSocketAddress("127.0.0.1", port), 1_000);
+      return true;
+    } catch (java.io.IOException e) {
+      return false;
     }
   }
 }
