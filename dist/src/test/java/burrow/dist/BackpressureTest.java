@@ -75,8 +75,7 @@ class BackpressureTest extends TunnelTestBase {
   }
 
   Future<String> get() {
-    return client.request(TunnelTestBase.to(url, HttpMethod.GET, "/"))
-        .compose(req -> req.send()).compose(r -> r.body().map(b -> r.statusCode() + " " + b));
+    return Http.exchange(client, TunnelTestBase.to(url, HttpMethod.GET, "/")).map(Http.Reply::line);
   }
 
   MuxSession edgeMux() {

@@ -38,8 +38,7 @@ class BadInputTest extends TunnelTestBase {
   }
 
   Future<String> get() {
-    return client.request(TunnelTestBase.to(url, HttpMethod.GET, "/"))
-        .compose(req -> req.send()).compose(r -> r.body().map(b -> r.statusCode() + " " + b));
+    return Http.exchange(client, TunnelTestBase.to(url, HttpMethod.GET, "/")).map(Http.Reply::line);
   }
 
   /** Writes {@code bytes}, then collects what comes back until the peer closes the connection. */

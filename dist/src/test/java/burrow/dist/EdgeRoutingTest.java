@@ -56,7 +56,7 @@ class EdgeRoutingTest extends TunnelTestBase {
     for (int i = 0; i + 1 < headers.length; i += 2) {
       ro.putHeader(headers[i], headers[i + 1]);
     }
-    return c.request(ro).compose(req -> req.send()).compose(r -> r.body().map(b -> reply(r, b)));
+    return Http.exchange(c, ro).map(r -> reply(r.response(), r.body()));
   }
 
   static Reply reply(HttpClientResponse r, Buffer b) {

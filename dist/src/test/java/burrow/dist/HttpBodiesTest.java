@@ -80,13 +80,13 @@ class HttpBodiesTest extends TunnelTestBase {
 
   @Test
   void uploadOf64MiBArrivesIntact(VertxTestContext ctx) {
-    client.request(TunnelTestBase.to(url, HttpMethod.POST, "/sum"))
+    Http.onLoop(client, () -> client.request(TunnelTestBase.to(url, HttpMethod.POST, "/sum"))
         .compose(req -> {
           req.putHeader(HttpHeaders.CONTENT_LENGTH, Long.toString(BIG));
           Payload.pump(req, BIG, null);
           return req.response();
         })
-        .compose(this::text)
+        .compose(this::text))
         .onComplete(ctx.succeeding(s -> ctx.verify(() -> {
           assertThat(s).isEqualTo("200 " + BIG + " " + Payload.expectedCrc(BIG) + " null");
           ctx.completeNow();
@@ -96,13 +96,13 @@ class HttpBodiesTest extends TunnelTestBase {
   @Test
   void downloadOf64MiBArrivesIntact(VertxTestContext ctx) {
     Payload.Sink sink = new Payload.Sink();
-    client.request(TunnelTestBase.to(url, HttpMethod.GET, "/download?n=" + BIG))
+    Http.onLoop(client, () -> client.request(TunnelTestBase.to(url, HttpMethod.GET, "/download?n=" + BIG))
         .compose(req -> req.send())
         .compose(resp -> {
           ctx.verify(() -> assertThat(resp.getHeader(HttpHeaders.CONTENT_LENGTH)).isEqualTo(Long.toString(BIG)));
           resp.handler(sink::update);
           return resp.end();
-        })
+        }))
         .onComplete(ctx.succeeding(v -> ctx.verify(() -> {
           assertThat(sink.length()).isEqualTo(BIG);
           assertThat(sink.crc()).isEqualTo(Payload.expectedCrc(BIG));
@@ -114,7 +114,7 @@ class HttpBodiesTest extends TunnelTestBase {
   void chunkedRequestAndResponseBodies(VertxTestContext ctx) {
     long n = 5 * Payload.CHUNK + 123;
     Payload.Sink sink = new Payload.Sink();
-    client.request(TunnelTestBase.to(url, HttpMethod.POST, "/echo"))
+    Http.onLoop(client, () -> client.request(TunnelTestBase.to(url, HttpMethod.POST, "/echo"))
         .compose(req -> {
           req.setChunked(true);
           Payload.pump(req, n, null);
@@ -134,7 +134,7 @@ class HttpBodiesTest extends TunnelTestBase {
           Payload.pump(req, n, null);
           return req.response();
         })
-        .compose(this::text)
+        .compose(this::text))
         .onComplete(ctx.succeeding(s -> ctx.verify(() -> {
           assertThat(sink.length()).isEqualTo(n);
           assertThat(sink.crc()).isEqualTo(Payload.expectedCrc(n));
@@ -147,12 +147,12 @@ class HttpBodiesTest extends TunnelTestBase {
   void chunkedDownloadOfUnknownLength(VertxTestContext ctx) {
     long n = 3 * 1024 * 1024 + 7;
     Payload.Sink sink = new Payload.Sink();
-    client.request(TunnelTestBase.to(url, HttpMethod.GET, "/download?chunked=1&n=" + n))
+    Http.onLoop(client, () -> client.request(TunnelTestBase.to(url, HttpMethod.GET, "/download?chunked=1&n=" + n))
         .compose(req -> req.send())
         .compose(resp -> {
           resp.handler(sink::update);
           return resp.end().map(resp.getHeader(HttpHeaders.TRANSFER_ENCODING));
-        })
+        }))
         .onComplete(ctx.succeeding(te -> ctx.verify(() -> {
           assertThat(te).isEqualTo("chunked");
           assertThat(sink.crc()).isEqualTo(Payload.expectedCrc(n));
@@ -164,17 +164,19 @@ class HttpBodiesTest extends TunnelTestBase {
   void keepAliveReusesOneConnection(Vertx vertx, VertxTestContext ctx) {
     HttpClient one = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true), new PoolOptions().setHttp1MaxSize(1));
     List<HttpConnection> seen = new ArrayList<>();
-    Future<String> chain = Future.succeededFuture("");
-    for (int i = 0; i < 5; i++) {
-      int n = i;
-      chain = chain.compose(prev -> one.request(TunnelTestBase.to(url, HttpMethod.GET, "/?i=" + n)))
-          .compose(req -> req.send().compose(resp -> {
-            seen.add(req.connection());
-            return text(resp);
-          }));
-    }
     int before = upstreamConnections.get();
-    chain.onComplete(ctx.succeeding(last -> ctx.verify(() -> {
+    Http.onLoop(one, () -> {
+      Future<String> chain = Future.succeededFuture("");
+      for (int i = 0; i < 5; i++) {
+        int n = i;
+        chain = chain.compose(prev -> one.request(TunnelTestBase.to(url, HttpMethod.GET, "/?i=" + n)))
+            .compose(req -> req.send().compose(resp -> {
+              seen.add(req.connection());
+              return text(resp);
+            }));
+      }
+      return chain;
+    }).onComplete(ctx.succeeding(last -> ctx.verify(() -> {
       assertThat(last).isEqualTo("200 ok 4");
       assertThat(Set.copyOf(seen)).hasSize(1);
       assertThat(upstreamConnections.get() - before).isLessThanOrEqualTo(1);
@@ -187,8 +189,8 @@ class HttpBodiesTest extends TunnelTestBase {
     Set<String> bodies = ConcurrentHashMap.newKeySet();
     List<Future<String>> all = new ArrayList<>();
     for (int i = 0; i < 200; i++) {
-      all.add(client.request(TunnelTestBase.to(url, HttpMethod.GET, "/?i=" + i))
-          .compose(req -> req.send()).compose(this::text).onSuccess(bodies::add));
+      all.add(Http.exchange(client, TunnelTestBase.to(url, HttpMethod.GET, "/?i=" + i)).map(Http.Reply::line)
+          .onSuccess(bodies::add));
     }
     Future.all(all).onComplete(ctx.succeeding(v -> ctx.verify(() -> {
       assertThat(bodies).hasSize(200).allMatch(s -> s.startsWith("200 ok "));
@@ -199,13 +201,13 @@ class HttpBodiesTest extends TunnelTestBase {
   @Test
   void expectContinueUpload(VertxTestContext ctx) {
     Buffer body = Payload.chunk(1, 10_000);
-    client.request(TunnelTestBase.to(url, HttpMethod.POST, "/sum"))
+    Http.onLoop(client, () -> client.request(TunnelTestBase.to(url, HttpMethod.POST, "/sum"))
         .compose(req -> {
           req.putHeader(HttpHeaders.EXPECT, HttpHeaders.CONTINUE).putHeader(HttpHeaders.CONTENT_LENGTH, "10000");
           req.continueHandler(v -> req.end(body));
           return req.sendHead().compose(v -> req.response());
         })
-        .compose(this::text)
+        .compose(this::text))
         .onComplete(ctx.succeeding(s -> ctx.verify(() -> {
           java.util.zip.CRC32 crc = new java.util.zip.CRC32();
           crc.update(body.getBytes());

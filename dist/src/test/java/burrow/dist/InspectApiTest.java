@@ -8,6 +8,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.Timeout;
@@ -64,10 +65,10 @@ class InspectApiTest {
     assertThat(started.json().getJsonObject("config").getBoolean("inspect")).isFalse();
     String publicUrl = started.json().getString("public_url");
     // the new tunnel serves traffic
-    var via = stack.client.request(HttpMethod.GET, java.net.URI.create(publicUrl).getPort(), "127.0.0.1", "/started")
-        .compose(r -> r.putHeader("Host", java.net.URI.create(publicUrl).getAuthority()).send())
-        .compose(r -> r.body()).await();
-    assertThat(via.toString()).isEqualTo("GET /started 0");
+    var via = Http.exchange(stack.client, new RequestOptions().setHost("127.0.0.1")
+        .setPort(java.net.URI.create(publicUrl).getPort()).setURI("/started")
+        .putHeader("Host", java.net.URI.create(publicUrl).getAuthority())).await();
+    assertThat(via.text()).isEqualTo("GET /started 0");
     assertThat(stack.api(HttpMethod.GET, "/api/tunnels", null).await().json().getJsonArray("tunnels")).hasSize(3);
 
     var stopped = stack.api(HttpMethod.DELETE, "/api/tunnels/api-made", null).await();
@@ -79,9 +80,10 @@ class InspectApiTest {
     assertThat(gone.json().getInteger("status_code")).isEqualTo(404);
     assertThat(gone.json().getJsonObject("details").getString("code")).isEqualTo("BRW-163");
     // the edge no longer routes it
-    var after = stack.client.request(HttpMethod.GET, java.net.URI.create(publicUrl).getPort(), "127.0.0.1", "/started")
-        .compose(r -> r.putHeader("Host", java.net.URI.create(publicUrl).getAuthority()).send()).await();
-    assertThat(after.statusCode()).isEqualTo(404);
+    var after = Http.exchange(stack.client, new RequestOptions().setHost("127.0.0.1")
+        .setPort(java.net.URI.create(publicUrl).getPort()).setURI("/started")
+        .putHeader("Host", java.net.URI.create(publicUrl).getAuthority())).await();
+    assertThat(after.status()).isEqualTo(404);
     assertThat(stack.api(HttpMethod.DELETE, "/api/tunnels/api-made", null).await().status()).isEqualTo(404);
   }
 

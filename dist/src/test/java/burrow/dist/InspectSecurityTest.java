@@ -49,8 +49,8 @@ class InspectSecurityTest {
     if (origin != null) {
       ro.putHeader("Origin", origin);
     }
-    return stack.client.request(ro).compose(req -> body == null ? req.send() : req.send(Buffer.buffer(body)))
-        .compose(r -> r.body().map(b -> r)).timeout(20, TimeUnit.SECONDS).await();
+    return Http.exchange(stack.client, ro, body == null ? null : Buffer.buffer(body)).map(Http.Reply::response)
+        .timeout(20, TimeUnit.SECONDS).await();
   }
 
   @Test
@@ -86,11 +86,11 @@ class InspectSecurityTest {
     String origin = "http://evil.example";
     HttpClientResponse get = send(HttpMethod.GET, "/api/tunnels", null, null, null, origin);
     assertThat(get.headers().names()).noneMatch(n -> n.toLowerCase().startsWith("access-control-"));
-    HttpClientResponse preflight = stack.client.request(new RequestOptions().setMethod(HttpMethod.OPTIONS)
+    HttpClientResponse preflight = Http.exchange(stack.client, new RequestOptions().setMethod(HttpMethod.OPTIONS)
             .setHost("127.0.0.1").setPort(stack.webPort).setURI("/api/tunnels")
             .putHeader("Origin", origin).putHeader("Access-Control-Request-Method", "POST")
             .putHeader("Access-Control-Request-Headers", "content-type"))
-        .compose(req -> req.send()).compose(r -> r.body().map(b -> r)).await();
+        .map(Http.Reply::response).timeout(20, TimeUnit.SECONDS).await();
     assertThat(preflight.statusCode()).isNotIn(200, 204);
     assertThat(preflight.headers().names()).noneMatch(n -> n.toLowerCase().startsWith("access-control-"));
     HttpClientResponse ui = send(HttpMethod.GET, "/inspect/http", null, null, null, origin);

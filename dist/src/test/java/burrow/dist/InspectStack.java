@@ -102,33 +102,26 @@ final class InspectStack {
         .filter(u -> u.startsWith("http:")).findFirst().orElseThrow()));
   }
 
-  /** Sends a request through the tunnel's public http URL. */
-  Future<HttpClientResponse> viaTunnel(HttpMethod m, String path, String contentType, Buffer body) {
-    return within(httpUrl().compose(u -> client.request(new RequestOptions().setMethod(m).setHost("127.0.0.1")
-            .setPort(u.getPort()).setURI(path).putHeader("Host", u.getHost() + ":" + u.getPort()))
-        .compose(req -> {
-          if (contentType != null) {
-            req.putHeader("Content-Type", contentType);
-          }
-          return body == null ? req.send() : req.send(body);
-        })), m + " " + path + " through the tunnel");
-  }
-
-  /** Sends a request through the tunnel and reads the whole response body, within the same 30 s. */
+  /** Sends a request through the tunnel and reads the whole response body, within 30 s. */
   Future<Buffer> bodyVia(HttpMethod m, String path, String contentType, Buffer body) {
-    return within(viaTunnel(m, path, contentType, body).compose(r -> r.body()), m + " " + path + " (whole body) through the tunnel");
+    return within(httpUrl().compose(u -> {
+      RequestOptions ro = new RequestOptions().setMethod(m).setHost("127.0.0.1").setPort(u.getPort()).setURI(path)
+          .putHeader("Host", u.getHost() + ":" + u.getPort());
+      if (contentType != null) {
+        ro.putHeader("Content-Type", contentType);
+      }
+      return Http.exchange(client, ro, body);
+    }).map(Http.Reply::body), m + " " + path + " (whole body) through the tunnel");
   }
 
   /** Calls the local API with Host 127.0.0.1:port. */
   Future<Api> api(HttpMethod m, String path, JsonObject body) {
-    return within(client.request(new RequestOptions().setMethod(m).setHost("127.0.0.1").setPort(webPort).setURI(path))
-        .compose(req -> {
-          if (body != null) {
-            req.putHeader("Content-Type", "application/json");
-          }
-          return body == null ? req.send() : req.send(body.toBuffer());
-        })
-        .compose(resp -> resp.body().map(b -> new Api(resp, b))), "the API call " + m + " " + path);
+    RequestOptions ro = new RequestOptions().setMethod(m).setHost("127.0.0.1").setPort(webPort).setURI(path);
+    if (body != null) {
+      ro.putHeader("Content-Type", "application/json");
+    }
+    return within(Http.exchange(client, ro, body == null ? null : body.toBuffer()).map(r -> new Api(r.response(), r.body())),
+        "the API call " + m + " " + path);
   }
 
   /** Fails {@code f} after 30 s with a message naming what did not finish, so a hang in CI says where it was. */

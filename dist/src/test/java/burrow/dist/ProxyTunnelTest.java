@@ -117,9 +117,8 @@ class ProxyTunnelTest {
         new SessionListener() { });
     var urls = agent.start().await();
     URI u = URI.create(urls.get("web").stream().filter(s -> s.startsWith("http:")).findFirst().orElseThrow());
-    return client.request(new RequestOptions().setMethod(HttpMethod.GET).setHost("127.0.0.1").setPort(dev.edge.httpPort())
-            .setURI("/via-proxy").putHeader("Host", u.getHost() + ":" + u.getPort()))
-        .compose(r -> r.send()).compose(r -> r.body()).await().toString();
+    return Http.exchange(client, new RequestOptions().setMethod(HttpMethod.GET).setHost("127.0.0.1").setPort(dev.edge.httpPort())
+            .setURI("/via-proxy").putHeader("Host", u.getHost() + ":" + u.getPort())).await().text();
   }
 
   /** Starts an agent through {@code proxy} and collects the first {@code n} failed attempts of its reconnect loop. */

@@ -169,9 +169,8 @@ class RegistryAdmissionTest {
   }
 
   HttpClientResponse get(URI u) {
-    return client.request(new RequestOptions().setHost("127.0.0.1").setPort(u.getPort()).setURI("/")
-            .putHeader("Host", u.getHost() + ":" + u.getPort()))
-        .compose(req -> req.send().compose(r -> r.body().map(r))).await();
+    return Http.exchange(client, new RequestOptions().setHost("127.0.0.1").setPort(u.getPort()).setURI("/")
+            .putHeader("Host", u.getHost() + ":" + u.getPort())).await().response();
   }
 
   static <T> T pollUntil(java.util.function.Supplier<T> call, java.util.function.Predicate<T> done, Duration within) {

@@ -42,8 +42,7 @@ class SessionLifecycleTest extends TunnelTestBase {
   }
 
   Future<String> get(URI u) {
-    return client.request(TunnelTestBase.to(u, HttpMethod.GET, "/"))
-        .compose(req -> req.send()).compose(r -> r.body().map(b -> r.statusCode() + " " + b));
+    return Http.exchange(client, TunnelTestBase.to(u, HttpMethod.GET, "/")).map(Http.Reply::line);
   }
 
   @Test

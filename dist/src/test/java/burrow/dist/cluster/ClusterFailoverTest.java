@@ -6,6 +6,7 @@ import burrow.agent.config.TunnelDefinition;
 import burrow.agent.session.EdgeSession;
 import burrow.agent.session.SessionListener;
 import burrow.agent.session.SessionOptions;
+import burrow.dist.Http;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
@@ -121,8 +122,7 @@ class ClusterFailoverTest {
   }
 
   static Future<Integer> status(HttpClient http, String ip, int port, String path) {
-    return http.request(new RequestOptions().setHost(ip).setPort(port).setURI(path))
-        .compose(r -> r.send()).compose(r -> r.body().map(b -> r.statusCode()));
+    return Http.exchange(http, new RequestOptions().setHost(ip).setPort(port).setURI(path)).map(Http.Reply::status);
   }
 
   interface Check {
@@ -259,28 +259,25 @@ class ClusterFailoverTest {
     JsonObject wl = get(http, apiPort, admin, "/api/accounts/" + accountId + "/whitelist");
     assertThat(wl.getJsonArray("whitelist")).hasSize(1);
     for (Node n : List.of(b, c)) {
-      String body = http.request(new RequestOptions().setHost(n.ip()).setPort(n.http()).setURI("/after")
-          .putHeader("Host", "failover.localhost:" + n.http())).compose(r -> r.send()).compose(r -> r.body()).await()
-          .toString();
+      String body = Http.exchange(http, new RequestOptions().setHost(n.ip()).setPort(n.http()).setURI("/after")
+          .putHeader("Host", "failover.localhost:" + n.http())).await().text();
       assertThat(body).isEqualTo("ok /after");
     }
   }
 
   static JsonObject api(HttpClient http, int port, String bearer, String path, JsonObject body) {
-    return http.request(new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1").setPort(port).setURI(path)
-            .putHeader("Authorization", "Bearer " + bearer).putHeader("Content-Type", "application/json"))
-        .compose(r -> r.send(body.toBuffer())).compose(r -> r.body().map(b -> {
-          if (r.statusCode() != 201) {
-            throw new AssertionError(path + ": " + r.statusCode() + " " + b);
-          }
-          return b.toJsonObject();
-        })).await();
+    Http.Reply r = Http.exchange(http, new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1").setPort(port)
+        .setURI(path).putHeader("Authorization", "Bearer " + bearer).putHeader("Content-Type", "application/json"),
+        body.toBuffer()).await();
+    if (r.status() != 201) {
+      throw new AssertionError(path + ": " + r.line());
+    }
+    return r.body().toJsonObject();
   }
 
   static JsonObject get(HttpClient http, int port, String bearer, String path) {
-    return http.request(new RequestOptions().setHost("127.0.0.1").setPort(port).setURI(path)
-            .putHeader("Authorization", "Bearer " + bearer))
-        .compose(r -> r.send()).compose(r -> r.body()).await().toJsonObject();
+    return Http.exchange(http, new RequestOptions().setHost("127.0.0.1").setPort(port).setURI(path)
+            .putHeader("Authorization", "Bearer " + bearer)).await().body().toJsonObject();
   }
 
 }

@@ -7,6 +7,7 @@ import burrow.agent.config.TunnelDefinition;
 import burrow.agent.session.EdgeSession;
 import burrow.agent.session.SessionListener;
 import burrow.agent.session.SessionOptions;
+import burrow.dist.Http;
 import burrow.edge.EdgeOptions;
 import burrow.edge.cluster.ClusterOptions;
 import burrow.edge.cluster.EdgeNode;
@@ -97,12 +98,16 @@ class ClusterRelayTest {
   }
 
   Future<HttpClientResponse> get(int port, String host, String path) {
-    return client.request(new RequestOptions().setHost("127.0.0.1").setPort(port).setURI(path)
-        .putHeader("Host", host + ":" + port)).compose(r -> r.send());
+    return exchange(port, host, path).map(Http.Reply::response);
+  }
+
+  Future<Http.Reply> exchange(int port, String host, String path) {
+    return Http.exchange(client, new RequestOptions().setHost("127.0.0.1").setPort(port).setURI(path)
+        .putHeader("Host", host + ":" + port));
   }
 
   String body(int port, String host, String path) {
-    return get(port, host, path).compose(r -> r.body().map(b -> r.statusCode() + " " + b)).await();
+    return exchange(port, host, path).map(Http.Reply::line).await();
   }
 
   @Test
@@ -141,8 +146,7 @@ class ClusterRelayTest {
 
     a.close().await();                                          // the owner's node goes away
     long t0 = System.currentTimeMillis();
-    Future<String> held = get(b.edge().httpPort(), "race.localhost", "/held")
-        .compose(resp -> resp.body().map(x -> resp.statusCode() + " " + x));
+    Future<String> held = exchange(b.edge().httpPort(), "race.localhost", "/held").map(Http.Reply::line);
 
     EdgeSession rival = agent(vertx, b, List.of(), "race", 50);
     assertThatThrownBy(() -> rival.start().await())
