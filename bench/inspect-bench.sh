@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Inspection overhead: the same local nginx behind two burrow http tunnels on one standalone edge, one with
-# -inspect=true and one with -inspect=false, measured side by side with wrk, alternating, median of 3 rounds each.
+# -inspect=true and one with -inspect=false, measured side by side with wrk, alternating, median of ROUNDS (3) each.
 # Self-contained: free ports, a temporary BURROW_HOME, everything stopped on exit.
-#   [INSPECT_DB_SIZE=bytes] bench/inspect-bench.sh [duration-seconds=10] [connections=32] [body-bytes=1024]
+#   [INSPECT_DB_SIZE=bytes] [ROUNDS=n] bench/inspect-bench.sh [duration-seconds=10] [connections=32] [body-bytes=1024]
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 DUR="${1:-10}"; CONNS="${2:-32}"; BODY="${3:-1024}"
@@ -85,15 +85,22 @@ run() { # name -> req/s
 echo "warm-up..." >&2
 run insp-on >/dev/null; run insp-off >/dev/null; run insp-on >/dev/null; run insp-off >/dev/null
 on=(); off=()
-for i in 1 2 3; do
+ROUNDS="${ROUNDS:-3}"
+for i in $(seq 1 "$ROUNDS"); do
   if [ $((i % 2)) -eq 1 ]; then on+=("$(run insp-on)"); off+=("$(run insp-off)")
   else off+=("$(run insp-off)"); on+=("$(run insp-on)"); fi
   echo "round $i: inspect=true ${on[-1]} req/s, inspect=false ${off[-1]} req/s" >&2
 done
-median() { printf '%s\n' "$@" | sort -g | sed -n 2p; }
+median() { printf '%s\n' "$@" | python3 -c 'import statistics,sys; print(statistics.median(float(x) for x in sys.stdin))'; }
 m_on=$(median "${on[@]}"); m_off=$(median "${off[@]}")
 captured=$(curl -sf --noproxy '*' "http://127.0.0.1:$W1/api/requests/http?limit=1" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["requests"]))')
-echo "body ${BODY} B, ${CONNS} connections, ${DUR}s x 3 rounds each (median):"
+echo "body ${BODY} B, ${CONNS} connections, ${DUR}s x ${ROUNDS} rounds each (median):"
 echo "  inspect=true : $m_on req/s   (captures present: $captured)"
 echo "  inspect=false: $m_off req/s"
 python3 -c "print('  overhead     : %.1f%%' % (100.0 * (1 - $m_on / $m_off)))"
+# each round's two runs are back to back: the median of the per-round cuts is less sensitive to load drifting
+python3 -c "
+import statistics
+on=[float(x) for x in '${on[*]}'.split()]; off=[float(x) for x in '${off[*]}'.split()]
+cuts=[100.0*(1-a/b) for a,b in zip(on,off)]
+print('  per round    : ' + ', '.join('%.1f%%' % c for c in cuts) + '  (median %.1f%%)' % statistics.median(cuts))"
