@@ -5,6 +5,7 @@ import burrow.edge.route.RemoteRoutes;
 import burrow.edge.route.Route;
 import burrow.edge.route.RouteHook;
 import burrow.edge.route.RouteTable;
+import burrow.edge.route.TcpPorts;
 import burrow.error.BurrowException;
 import burrow.error.ErrorCode;
 import com.hazelcast.cluster.Member;
@@ -66,6 +67,7 @@ public final class ClusterRoutes implements RouteHook, RemoteRoutes {
   private final Map<String, HazelcastJsonValue> published = new ConcurrentHashMap<>();
   private final Map<String, List<Waiter>> waiters = new ConcurrentHashMap<>();
   private final AtomicInteger held = new AtomicInteger();
+  private volatile TcpPorts tcp;
   private UUID entryListener;
   private UUID membershipListener;
 
@@ -98,9 +100,35 @@ public final class ClusterRoutes implements RouteHook, RemoteRoutes {
     return held.get();
   }
 
+  /**
+   * Attaches this node's TCP ports: connections relayed here for a TCP key find their binding through it, and it
+   * follows (listens on) every port other nodes of the region bind, those bound already included. Blocking.
+   */
+  public void tcp(TcpPorts ports) {
+    this.tcp = ports;
+    for (Map.Entry<String, HazelcastJsonValue> e : routes.entrySet()) {
+      followIfTcp(e.getKey(), e.getValue());
+    }
+  }
+
+  private void followIfTcp(String key, HazelcastJsonValue value) {
+    TcpPorts ports = tcp;
+    int port = ports == null ? -1 : TcpPorts.port(region, key);
+    if (port > 0 && value != null && !isMine(value)) {
+      ports.follow(port);
+    }
+  }
+
+  /** @return whether a TCP key still has a route or a lease anywhere in the cluster (its port is still wanted) */
+  public Future<Boolean> inUse(String key) {
+    Context ctx = vertx.getOrCreateContext();
+    return Future.fromCompletionStage(routes.getAsync(key), ctx).compose(r -> r != null ? Future.succeededFuture(true)
+        : Future.fromCompletionStage(leases.getAsync(key), ctx).map(l -> l != null));
+  }
+
   /** Starts listening to route changes and member deaths. Blocking: call off the event loop. */
   public ClusterRoutes start() {
-    entryListener = routes.addEntryListener(new Changes(), false);
+    entryListener = routes.addEntryListener(new Changes(), true);       // values: TCP keys say which node holds them
     membershipListener = hz.getCluster().addMembershipListener(new MembershipListener() {
       @Override
       public void memberAdded(MembershipEvent e) {
@@ -256,6 +284,10 @@ public final class ClusterRoutes implements RouteHook, RemoteRoutes {
 
   private Future<Route> attempt(String host, long deadline, Context ctx, int hops) {
     Binding b = local.lookup(host);
+    TcpPorts ports = tcp;
+    if (b == null && ports != null && host.startsWith("tcp:")) {
+      b = ports.lookup(host);
+    }
     if (b != null) {
       return Future.succeededFuture(b);
     }
@@ -322,7 +354,7 @@ public final class ClusterRoutes implements RouteHook, RemoteRoutes {
     long timer = vertx.setTimer(Math.max(1, until - System.currentTimeMillis()), id -> wake(host, w));
     // the route may have changed between our read and our registration: look once more
     Future.fromCompletionStage(routes.getAsync(host), ctx).onSuccess(v -> {
-      if (v != null && !v.equals(stale) && (stale != null || local.lookup(host) != null || !isMine(v))) {
+      if (v != null && !v.equals(stale) && (stale != null || localBinding(host) != null || !isMine(v))) {
         wake(host, w);
       }
     });
@@ -331,6 +363,12 @@ public final class ClusterRoutes implements RouteHook, RemoteRoutes {
       held.decrementAndGet();
       return Future.succeededFuture();
     });
+  }
+
+  private Binding localBinding(String host) {
+    Binding b = local.lookup(host);
+    TcpPorts ports = tcp;
+    return b == null && ports != null && host.startsWith("tcp:") ? ports.lookup(host) : b;
   }
 
   private boolean isMine(HazelcastJsonValue v) {
@@ -366,11 +404,13 @@ public final class ClusterRoutes implements RouteHook, RemoteRoutes {
     @Override
     public void entryAdded(EntryEvent<String, HazelcastJsonValue> e) {
       wakeAll(e.getKey());
+      followIfTcp(e.getKey(), e.getValue());
     }
 
     @Override
     public void entryUpdated(EntryEvent<String, HazelcastJsonValue> e) {
       wakeAll(e.getKey());
+      followIfTcp(e.getKey(), e.getValue());
     }
   }
 }

@@ -33,6 +33,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class EdgeNode {
   private static final Logger log = LoggerFactory.getLogger(EdgeNode.class);
+  /** How often a node closes its listeners on tcp ports that nobody in the cluster holds or leases any more. */
+  static final long FOLLOWER_SWEEP_MILLIS = 2_000;
 
   /** Where the node's registry comes from. */
   public enum RegistryMode {
@@ -111,6 +113,13 @@ public final class EdgeNode {
               relayServer.routes(cr);
               edge.routes().hook(cr);
               edge.remoteRoutes(cr);
+              edge.tcp().cluster(cr, cr, policy, FOLLOWER_SWEEP_MILLIS);
+              return vertx.executeBlocking(() -> {
+                cr.tcp(edge.tcp());                   // follow the region's tcp ports bound before we joined
+                return cr;
+              }, false);
+            })
+            .compose(cr -> {
               EdgeMetrics.register(metrics, edge.routes(), cr, relayClient, relayServer, hz);
               ManagementServer mgmt = new ManagementServer(vertx, options, metrics,
                   () -> self[0] != null && !self[0].draining && hz.getLifecycleService().isRunning());

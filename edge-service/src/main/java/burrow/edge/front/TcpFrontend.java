@@ -1,6 +1,12 @@
 package burrow.edge.front;
 
 import burrow.edge.EdgeOptions;
+import burrow.edge.admit.Authenticator;
+import burrow.edge.route.Binding;
+import burrow.edge.route.RemoteRoutes;
+import burrow.edge.route.Route;
+import burrow.edge.route.RouteHook;
+import burrow.edge.route.TcpPorts;
 import burrow.edge.session.AgentSession;
 import burrow.edge.session.TunnelBinder;
 import burrow.error.BurrowException;
@@ -31,8 +37,14 @@ import org.slf4j.LoggerFactory;
  * <p>A port stays leased to the agent (client id and tunnel id) for {@code nameLease} after its session ends, so a
  * reconnecting agent gets the same address back and nobody else can take it meanwhile. An agent reconnecting before
  * this edge noticed its old session's end takes the port over without closing the listener.
+ *
+ * <p>In a cluster ({@link #cluster}) a port is also claimed in the cluster's routes map under {@link TcpPorts#key}, so
+ * no two nodes give it to different agents; every other node of the region follows it (listens on it too) and relays
+ * each connection to the node holding the agent, or holds it while the agent reconnects, as for an HTTP host. A port
+ * this node releases stays open as a follower, so its connections are held for the agent's return; a follower
+ * closes once the port has neither route nor lease in the cluster.
  */
-public final class TcpFrontend implements TunnelBinder {
+public final class TcpFrontend implements TunnelBinder, TcpPorts {
   private static final Logger log = LoggerFactory.getLogger(TcpFrontend.class);
   /** Random ports tried before a bind fails with BRW-314. */
   static final int ATTEMPTS = 64;
@@ -61,6 +73,11 @@ public final class TcpFrontend implements TunnelBinder {
   private final int high;
   private final Map<Integer, Port> ports = new ConcurrentHashMap<>();
   private final Map<Integer, Lease> leases = new ConcurrentHashMap<>();
+  /** Ports listened on for the cluster, with no agent of this node: each connection is relayed (or held). */
+  private final Map<Integer, NetServer> followers = new ConcurrentHashMap<>();
+  private volatile RouteHook hook = RouteHook.NONE;
+  private volatile RemoteRoutes remote;
+  private volatile Authenticator policy;
 
   public TcpFrontend(Vertx vertx, EdgeOptions options, LongSupplier clock) {
     this.vertx = vertx;
@@ -94,6 +111,66 @@ public final class TcpFrontend implements TunnelBinder {
   /** @return the number of public TCP ports bound on this node */
   public int size() {
     return ports.size();
+  }
+
+  /** @return ports this node listens on for agents of other nodes */
+  public java.util.Set<Integer> followed() {
+    return java.util.Set.copyOf(followers.keySet());
+  }
+
+  /**
+   * Joins the cluster: ports are claimed through {@code hook}, connections to followed ports are resolved through
+   * {@code remote} and checked against the owning account's whitelist by {@code policy}; followers of ports nobody
+   * holds any more are closed every {@code sweepMillis}.
+   */
+  public void cluster(RouteHook hook, RemoteRoutes remote, Authenticator policy, long sweepMillis) {
+    this.policy = policy;
+    this.remote = remote;
+    this.hook = hook;
+    vertx.setPeriodic(sweepMillis, id -> sweep());
+  }
+
+  private String key(int port) {
+    return TcpPorts.key(options.getRegion(), port);
+  }
+
+  @Override
+  public Binding lookup(String key) {
+    int port = TcpPorts.port(options.getRegion(), key);
+    Port p = port > 0 ? ports.get(port) : null;
+    return p == null || p.server == null ? null : new Binding(key, p.session, p.spec);
+  }
+
+  @Override
+  public void follow(int port) {
+    if (ports.containsKey(port) || followers.containsKey(port)) {
+      return;
+    }
+    NetServer server = vertx.createNetServer(serverOptions(port));
+    if (followers.putIfAbsent(port, server) != null) {
+      return;
+    }
+    server.connectHandler(so -> onConnect(port, so));
+    server.listen().onSuccess(s -> log.atInfo().addKeyValue("port", port).log("following a tcp port of another node"))
+        .onFailure(err -> {
+          followers.remove(port, server);
+          log.atWarn().addKeyValue("port", port).addKeyValue("reason", String.valueOf(err.getMessage()))
+              .log("cannot listen on another node's tcp port; its connections must reach that node directly");
+        });
+  }
+
+  /** Closes followers of ports with neither a route nor a lease left in the cluster. */
+  private void sweep() {
+    RemoteRoutes r = remote;
+    for (Map.Entry<Integer, NetServer> e : followers.entrySet()) {
+      int port = e.getKey();
+      r.inUse(key(port)).onSuccess(used -> {
+        if (!used && !ports.containsKey(port) && followers.remove(port, e.getValue())) {
+          e.getValue().close();
+          log.atInfo().addKeyValue("port", port).log("stopped following a tcp port: nobody holds it any more");
+        }
+      });
+    }
   }
 
   @Override
@@ -161,7 +238,8 @@ public final class TcpFrontend implements TunnelBinder {
     }
     return listen(entry).recover(err -> {
       ports.remove(port, entry);
-      return Future.failedFuture(err instanceof BurrowException ? err : taken(port, explicit));
+      boolean contended = err instanceof BurrowException be && be.code() == ErrorCode.SUBDOMAIN_TAKEN;
+      return Future.failedFuture(err instanceof BurrowException && !contended ? err : taken(port, explicit));
     });
   }
 
@@ -170,26 +248,47 @@ public final class TcpFrontend implements TunnelBinder {
         + (explicit ? ". Pick another -remote-addr, or stop the agent that holds it." : ""));
   }
 
+  private NetServerOptions serverOptions(int port) {
+    return new NetServerOptions().setHost(options.getHost()).setPort(port).setTcpNoDelay(true).setIdleTimeout(0)
+        .setAcceptBacklog(1024);
+  }
+
+  /** Listens on the entry's port (or takes over this node's follower of it), then claims it in the cluster. */
   private Future<Bound> listen(Port entry) {
-    NetServer server = vertx.createNetServer(new NetServerOptions().setHost(options.getHost()).setPort(entry.port)
-        .setTcpNoDelay(true).setIdleTimeout(0).setAcceptBacklog(1024));
-    server.connectHandler(so -> onConnect(entry, so));
-    return server.listen().map(s -> {
+    NetServer follower = entry.port == 0 ? null : followers.remove(entry.port);
+    Future<NetServer> listening;
+    if (follower != null) {
+      listening = Future.succeededFuture(follower);
+    } else {
+      NetServer server = vertx.createNetServer(serverOptions(entry.port));
+      server.connectHandler(so -> onConnect(so.localAddress().port(), so));
+      listening = server.listen();
+    }
+    return listening.compose(s -> {
       entry.server = s;
       if (entry.port == 0) {
         entry.port = s.actualPort();                // "0": the OS picked a free port
         ports.put(entry.port, entry);
       }
-      return bound(entry, entry.session);
+      return hook.bound(new Binding(key(entry.port), entry.session, entry.spec)).transform(ar -> {
+        if (ar.succeeded()) {
+          return Future.succeededFuture(bound(entry, entry.session));
+        }
+        entry.server = null;                       // another node's agent holds it: back to following, or closed
+        if (follower == null || followers.putIfAbsent(entry.port, s) != null) {
+          s.close();
+        }
+        return Future.failedFuture(ar.cause());
+      });
     });
   }
 
   private Bound bound(Port p, AgentSession session) {
     leases.put(p.port, new Lease(session.clientId(), p.spec.id(), Long.MAX_VALUE));
-    return new Bound(List.of("tcp://" + publicHost() + ":" + p.port), () -> release(p, session));
+    return new Bound(List.of("tcp://" + publicHost() + ":" + p.port), ended -> release(p, session, ended));
   }
 
-  private void release(Port p, AgentSession session) {
+  private void release(Port p, AgentSession session, boolean sessionEnded) {
     NetServer server;
     synchronized (this) {
       if (p.session != session || ports.get(p.port) != p) {
@@ -199,6 +298,12 @@ public final class TcpFrontend implements TunnelBinder {
       leases.put(p.port, new Lease(session.clientId(), p.spec.id(), clock.getAsLong() + options.getNameLease()));
       leases.entrySet().removeIf(e -> e.getValue().expiresAt() <= clock.getAsLong());
       server = p.server;
+    }
+    if (hook != RouteHook.NONE) {
+      hook.released(new Binding(key(p.port), session, p.spec), sessionEnded);
+      if (server != null && followers.putIfAbsent(p.port, server) == null) {
+        return;                                    // keep listening: connections are held for the agent's return
+      }
     }
     if (server != null) {
       server.close();
@@ -242,7 +347,48 @@ public final class TcpFrontend implements TunnelBinder {
     }
   }
 
-  private void onConnect(Port p, NetSocket so) {
+  private void onConnect(int port, NetSocket so) {
+    Port p = ports.get(port);
+    if (p != null && p.server != null) {
+      local(p, so);
+    } else if (remote != null) {
+      relayed(port, so);
+    } else {
+      so.close();
+    }
+  }
+
+  /** A connection to a port of another node's agent (or of an agent reconnecting): relayed, or held until it is back. */
+  private void relayed(int port, NetSocket so) {
+    HalfCloseSocket socket = HalfCloseSocket.wrap(so);
+    socket.pause();
+    String ip = so.remoteAddress().hostAddress();
+    String client = ip + ":" + so.remoteAddress().port();
+    String dest = so.localAddress().hostAddress() + ":" + so.localAddress().port();
+    remote.resolve(key(port)).compose(route -> {
+      if (route == null || !"tcp".equals(route.spec().proto())) {
+        return Future.failedFuture(new BurrowException(ErrorCode.TUNNEL_NOT_FOUND, "no tunnel holds tcp port " + port));
+      }
+      if (!policy.allows(route.account(), ip)) {
+        return Future.failedFuture(new BurrowException(ErrorCode.IP_NOT_ALLOWED, "not on the whitelist"));
+      }
+      return route.openStream().map(stream -> {
+        stream.write(Heads.encode(new ConnHead(route.spec().id(), client, "tcp", dest).toJson()));
+        return stream;
+      });
+    }).onComplete(ar -> {
+      if (ar.succeeded()) {
+        StreamBridge.bridge(socket, ar.result());
+        return;
+      }
+      log.atInfo().addKeyValue("code", BurrowException.of(ar.cause(), ErrorCode.NODE_RELAY_FAILED).code().code())
+          .addKeyValue("port", port).addKeyValue("client", client).addKeyValue("reason", ar.cause().getMessage())
+          .log("tcp connection not relayed");
+      socket.reset();
+    });
+  }
+
+  private void local(Port p, NetSocket so) {
     HalfCloseSocket socket = HalfCloseSocket.wrap(so);
     socket.pause();
     AgentSession session = p.session;

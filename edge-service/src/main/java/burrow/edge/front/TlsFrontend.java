@@ -60,7 +60,7 @@ public final class TlsFrontend implements Handler<NetSocket>, TunnelBinder {
       Binding b = names.claim(session, spec);
       int p = port.getAsInt();
       String url = "tls://" + b.host() + (p == 443 || p <= 0 ? "" : ":" + p);
-      return Future.succeededFuture(new Bound(List.of(url), () -> names.release(session, b.host())));
+      return Future.succeededFuture(new Bound(List.of(url), ended -> names.release(session, b.host())));
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }

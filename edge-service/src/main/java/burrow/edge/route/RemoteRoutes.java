@@ -9,4 +9,9 @@ public interface RemoteRoutes {
    *     may wait (bounded) while the host's agent reconnects
    */
   Future<Route> resolve(String host);
+
+  /** @return whether {@code key} still has a route or a lease anywhere (a followed TCP port is still wanted) */
+  default Future<Boolean> inUse(String key) {
+    return Future.succeededFuture(false);
+  }
 }

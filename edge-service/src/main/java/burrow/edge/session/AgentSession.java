@@ -43,7 +43,7 @@ public final class AgentSession {
   private final Map<String, List<Binding>> tunnels = new LinkedHashMap<>();
   private final Map<String, TunnelBinder> binders;
   /** Tunnels bound through a {@link TunnelBinder} (tcp, tls): how to release each; a no-op while the bind is pending. */
-  private final Map<String, Runnable> otherTunnels = new LinkedHashMap<>();
+  private final Map<String, TunnelBinder.Release> otherTunnels = new LinkedHashMap<>();
 
   /** Formats the public URLs of a host for this node. */
   public interface UrlFormatter {
@@ -173,7 +173,7 @@ public final class AgentSession {
       refuse(bind, new BurrowException(ErrorCode.BAD_BIND, "tunnel \"" + spec.id() + "\" is already bound in this session"));
       return;
     }
-    Runnable pending = () -> { };
+    TunnelBinder.Release pending = ended -> { };
     otherTunnels.put(spec.id(), pending);
     // Reservations first: a tls name or a tcp address another account (or region) holds is never bound.
     Future<Void> reserved;
@@ -193,7 +193,7 @@ public final class AgentSession {
       }
       TunnelBinder.Bound b = ar.result();
       if (mux.isClosed() || otherTunnels.get(spec.id()) != pending) {
-        b.release().run();                       // the session ended, or the agent unbound it, while we bound
+        b.release().release(true);               // the session ended, or the agent unbound it, while we bound
         return;
       }
       otherTunnels.put(spec.id(), b.release());
@@ -210,9 +210,9 @@ public final class AgentSession {
   }
 
   private void release(String tunnelId, boolean sessionEnded) {
-    Runnable other = otherTunnels.remove(tunnelId);
+    TunnelBinder.Release other = otherTunnels.remove(tunnelId);
     if (other != null) {
-      other.run();
+      other.release(sessionEnded);
     }
     List<Binding> bs = tunnels.remove(tunnelId);
     if (bs != null) {

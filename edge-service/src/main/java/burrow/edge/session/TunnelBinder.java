@@ -10,7 +10,14 @@ import java.util.List;
  */
 public interface TunnelBinder {
   /** A bound tunnel: its public URLs, and how to let it go (the session ended or the agent unbound it). */
-  record Bound(List<String> urls, Runnable release) {
+  record Bound(List<String> urls, Release release) {
+  }
+
+  /** Lets a bound tunnel go. */
+  @FunctionalInterface
+  interface Release {
+    /** @param sessionEnded true when the agent's session ended (it may come back), false for an explicit unbind */
+    void release(boolean sessionEnded);
   }
 
   Future<Bound> bind(AgentSession session, TunnelSpec spec);
