@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Relay cost: wrk against a tunnel through the node that holds the agent's session (owner) and through another
-# node of the same cluster (relay: one extra node-to-node mux hop), in one run, medians of 3 runs of each.
+# node of the same cluster (relay: one extra node-to-node mux hop), in one run, alternating, medians of ROUNDS (5) runs
+# of each after WARMUP (3) discarded pairs; each round's pair is back to back, and its ratio is printed.
 # Two edge nodes on 127.0.0.1 + one agent + nginx upstream (100-byte responses), loopback only.
-# Usage: bench/relay-bench.sh [seconds per run, default 5] [connections, default 50]
+# Usage: [ROUNDS=n] [WARMUP=n] bench/relay-bench.sh [seconds per run, default 5] [connections, default 50]
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 secs=${1:-5}
@@ -60,10 +61,12 @@ for _ in $(seq 1 100); do curl -fs -H "Host: bench.localhost" "http://127.0.0.1:
 curl -fs -H "Host: bench.localhost" "http://127.0.0.1:$http_b/" >/dev/null || { cat "$work"/*.log >&2; exit 1; }
 
 rps() { wrk -t2 -c"$conns" -d"${secs}s" -H "Host: bench.localhost" "$1" | awk '/Requests\/sec/ {print $2}'; }
-median() { printf '%s\n' "$@" | sort -n | sed -n 2p; }
-for url in "http://127.0.0.1:$http_a/" "http://127.0.0.1:$http_b/"; do wrk -t2 -c"$conns" -d2s -H "Host: bench.localhost" "$url" >/dev/null; done  # warm-up
+median() { printf '%s\n' "$@" | python3 -c 'import statistics,sys; print(statistics.median(float(x) for x in sys.stdin))'; }
+for _ in $(seq 1 "${WARMUP:-3}"); do  # both nodes' JITs warm up before anything counts
+  rps "http://127.0.0.1:$http_a/" >/dev/null; rps "http://127.0.0.1:$http_b/" >/dev/null
+done
 owner=(); relay=()
-for i in 1 2 3; do
+for i in $(seq 1 "${ROUNDS:-5}"); do
   owner+=("$(rps "http://127.0.0.1:$http_a/")")
   relay+=("$(rps "http://127.0.0.1:$http_b/")")
 done
@@ -71,3 +74,8 @@ mo=$(median "${owner[@]}"); mr=$(median "${relay[@]}")
 echo "owner node   req/s: ${owner[*]} (median $mo)"
 echo "relay node   req/s: ${relay[*]} (median $mr)"
 python3 -c "import sys;o,r=float(sys.argv[1]),float(sys.argv[2]);print('relay/owner: %.0f%%' % (100*r/o))" "$mo" "$mr"
+python3 -c "
+import statistics
+o=[float(x) for x in '${owner[*]}'.split()]; r=[float(x) for x in '${relay[*]}'.split()]
+q=[100*b/a for a,b in zip(o,r)]
+print('per round    : ' + ', '.join('%.0f%%' % x for x in q) + '  (median %.0f%%)' % statistics.median(q))"

@@ -16,6 +16,9 @@ import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.HazelcastJsonValue;
 import com.hazelcast.map.IMap;
 import com.hazelcast.map.listener.EntryAddedListener;
+import com.hazelcast.map.listener.EntryEvictedListener;
+import com.hazelcast.map.listener.EntryExpiredListener;
+import com.hazelcast.map.listener.EntryRemovedListener;
 import com.hazelcast.map.listener.EntryUpdatedListener;
 import com.hazelcast.query.Predicates;
 import io.vertx.core.Context;
@@ -67,6 +70,14 @@ public final class ClusterRoutes implements RouteHook, RemoteRoutes {
   private final Map<String, HazelcastJsonValue> published = new ConcurrentHashMap<>();
   private final Map<String, List<Waiter>> waiters = new ConcurrentHashMap<>();
   private final AtomicInteger held = new AtomicInteger();
+  /**
+   * Other nodes' routes as last read here, so relaying a request costs no cluster round trip (a map read per request
+   * took most of a relaying node's time). Every change event for a key drops its entry before waking anyone, and a
+   * read is cached only if no change event came in while it was in flight ({@link #changes}), so an entry is never
+   * older than the last event; a relay that fails drops its entry too.
+   */
+  private final Map<String, RelayRoute> relayCache = new ConcurrentHashMap<>();
+  private final java.util.concurrent.atomic.AtomicLong changes = new java.util.concurrent.atomic.AtomicLong();
   private volatile TcpPorts tcp;
   private UUID entryListener;
   private UUID membershipListener;
@@ -291,6 +302,11 @@ public final class ClusterRoutes implements RouteHook, RemoteRoutes {
     if (b != null) {
       return Future.succeededFuture(b);
     }
+    RelayRoute cached = hops > 0 ? null : relayCache.get(host);
+    if (cached != null) {
+      return Future.succeededFuture(cached.withDeadline(deadline));
+    }
+    long seen = changes.get();
     return Future.fromCompletionStage(routes.getAsync(host), ctx).compose(v -> {
       long now = System.currentTimeMillis();
       if (v != null) {
@@ -302,7 +318,14 @@ public final class ClusterRoutes implements RouteHook, RemoteRoutes {
           if (hops > 0) {
             return Future.succeededFuture(null);             // a relay of a relay: the cluster is still settling
           }
-          return Future.succeededFuture(new RelayRoute(this, host, v, r, deadline));
+          RelayRoute route = new RelayRoute(this, host, v, r, deadline);
+          if (changes.get() == seen) {
+            relayCache.put(host, route);
+            if (changes.get() != seen) {
+              relayCache.remove(host, route);                // a change raced the put: do not trust it
+            }
+          }
+          return Future.succeededFuture(route);
         }
         // ours in the map but not in our table: the session just ended; its release is on its way
         return now < deadline ? awaitChange(host, deadline, ctx).compose(x -> attempt(host, deadline, ctx, hops))
@@ -323,6 +346,7 @@ public final class ClusterRoutes implements RouteHook, RemoteRoutes {
   Future<burrow.mux.MuxStream> openRelay(RelayRoute route) {
     JsonObject head = new JsonObject().put("h", route.host()).put("hop", 1);
     return relay.open(route.relayAddress(), head).recover(err -> {
+      relayCache.remove(route.host());
       long now = System.currentTimeMillis();
       if (now >= route.deadline()) {
         return Future.failedFuture(new BurrowException(ErrorCode.NODE_RELAY_FAILED,
@@ -399,16 +423,40 @@ public final class ClusterRoutes implements RouteHook, RemoteRoutes {
     return relay;
   }
 
+  /** A route changed: forget what this node cached of it, before anyone waiting for the change looks again. */
+  private void changed(String key) {
+    changes.incrementAndGet();
+    relayCache.remove(key);
+  }
+
   private final class Changes implements EntryAddedListener<String, HazelcastJsonValue>,
-      EntryUpdatedListener<String, HazelcastJsonValue> {
+      EntryUpdatedListener<String, HazelcastJsonValue>, EntryRemovedListener<String, HazelcastJsonValue>,
+      EntryEvictedListener<String, HazelcastJsonValue>, EntryExpiredListener<String, HazelcastJsonValue> {
+    @Override
+    public void entryRemoved(EntryEvent<String, HazelcastJsonValue> e) {
+      changed(e.getKey());
+    }
+
+    @Override
+    public void entryEvicted(EntryEvent<String, HazelcastJsonValue> e) {
+      changed(e.getKey());
+    }
+
+    @Override
+    public void entryExpired(EntryEvent<String, HazelcastJsonValue> e) {
+      changed(e.getKey());
+    }
+
     @Override
     public void entryAdded(EntryEvent<String, HazelcastJsonValue> e) {
+      changed(e.getKey());
       wakeAll(e.getKey());
       followIfTcp(e.getKey(), e.getValue());
     }
 
     @Override
     public void entryUpdated(EntryEvent<String, HazelcastJsonValue> e) {
+      changed(e.getKey());
       wakeAll(e.getKey());
       followIfTcp(e.getKey(), e.getValue());
     }

@@ -30,6 +30,22 @@ final class RelayRoute implements Route {
     this.deadline = deadline;
   }
 
+  private RelayRoute(RelayRoute r, long deadline) {
+    this.cluster = r.cluster;
+    this.host = r.host;
+    this.value = r.value;
+    this.account = r.account;
+    this.relayAddress = r.relayAddress;
+    this.spec = r.spec;
+    this.auth = r.auth;
+    this.deadline = deadline;
+  }
+
+  /** @return this route, parsed once, for a request held and retried until {@code deadline} */
+  RelayRoute withDeadline(long deadline) {
+    return new RelayRoute(this, deadline);
+  }
+
   String host() {
     return host;
   }

@@ -275,6 +275,7 @@ public final class TcpFrontend implements TunnelBinder, TcpPorts {
           return Future.succeededFuture(bound(entry, entry.session));
         }
         entry.server = null;                       // another node's agent holds it: back to following, or closed
+        ports.remove(entry.port, entry);
         if (follower == null || followers.putIfAbsent(entry.port, s) != null) {
           s.close();
         }
