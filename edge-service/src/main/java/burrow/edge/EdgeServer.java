@@ -73,6 +73,10 @@ public final class EdgeServer {
     return tcp;
   }
 
+  public TlsFrontend tls() {
+    return tls;
+  }
+
   public int tlsPort() {
     return tlsPort;
   }

@@ -34,9 +34,10 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * TCP tunnels across two clustered nodes in one JVM, each on its own loopback address (127.0.0.2 and 127.0.0.3) so
- * both can listen on the same port: the node without the agent listens on the agent's port too and relays; when the
- * owner dies the agent gets the same port on the other node, and a connection made meanwhile is held, then served.
+ * TCP and TLS tunnels across two clustered nodes in one JVM, each on its own loopback address (127.0.0.2 and
+ * 127.0.0.3) so both can listen on the same port: the node without the agent listens on the agent's port too and
+ * relays; when the owner dies the agent gets the same port on the other node, and a connection made meanwhile is
+ * held, then served. A TLS connection to the other node is relayed by its SNI name.
  */
 @ExtendWith(VertxExtension.class)
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
@@ -77,7 +78,7 @@ class ClusterTcpTest {
   }
 
   EdgeNode node(String ip, String seed, long grace) {
-    EdgeOptions eo = new EdgeOptions().setHost(ip).setHttpPort(-1).setHttpsPort(-1).setControlPort(0).setTlsPort(-1)
+    EdgeOptions eo = new EdgeOptions().setHost(ip).setHttpPort(-1).setHttpsPort(-1).setControlPort(0).setTlsPort(0)
         .setInstances(1).setCertPath(cert.toString()).setKeyPath(key.toString());
     ClusterOptions co = new ClusterOptions().setClusterName(clusterName).setClusterPort(0).setRelayPort(0)
         .setManagementPort(0).setSecret("test-secret").setGrace(grace).setDrainTimeout(2_000)
@@ -168,5 +169,44 @@ class ClusterTcpTest {
     within(10_000, "the agent to be back on B", () -> s.isConnected() && b.edge().tcp().size() == 1, vertx);
     assertThat(URI.create(s.urls().get("t").get(0)).getPort()).isEqualTo(port);
     assertThat(roundTrip("127.0.0.3", port, "after")).isEqualTo("echo:after");
+  }
+
+  @Test
+  void aTlsConnectionToTheOtherNodeIsRelayedByItsServerName(Vertx vertx) throws Exception {
+    burrow.tls.DevCertificates.Pems local = burrow.tls.DevCertificates.generate("localhost", List.of());
+    java.nio.file.Path localCa = java.nio.file.Files.createTempFile("local-ca", ".pem");
+    java.nio.file.Files.writeString(localCa, local.caCert());
+    // the local TLS service: answers one line with "pong <line> sni=<name>"; the edges never see inside
+    NetServer tls = vertx.createNetServer(new io.vertx.core.net.NetServerOptions().setSsl(true).setSni(true)
+            .setKeyCertOptions(new io.vertx.core.net.PemKeyCertOptions()
+                .setCertValue(io.vertx.core.buffer.Buffer.buffer(local.cert()))
+                .setKeyValue(io.vertx.core.buffer.Buffer.buffer(local.key()))))
+        .connectHandler(so -> so.handler(b -> so.write("pong " + b.toString().trim() + " sni=" + so.indicatedServerName()
+            + "\n").onComplete(v -> so.close())))
+        .listen(0, "127.0.0.1").await();
+    try {
+      EdgeNode a = node("127.0.0.2", null, 5_000);
+      EdgeNode b = node("127.0.0.3", a.memberAddress(), 5_000);
+      SessionOptions so = new SessionOptions().setServerHost("127.0.0.2").setServerPort(a.edge().controlPort())
+          .setRootCasPem(caPem).setMinBackoff(50).setMaxBackoff(100);
+      TunnelDefinition t = new TunnelDefinition("s", "tls", "127.0.0.1:" + tls.actualPort(), "sec", null, null, null,
+          null, false, null, null, null, null, null);
+      EdgeSession s = new EdgeSession(vertx, so, List.of(t), new SessionListener() { });
+      agents.add(s);
+      assertThat(s.start().await().get("s").get(0)).startsWith("tls://sec.localhost:");
+      assertThat(b.edge().tls().names().lookup("sec.localhost")).isNull();   // B does not hold it
+
+      Process p = new ProcessBuilder("openssl", "s_client", "-connect", "127.0.0.3:" + b.edge().tlsPort(),
+          "-servername", "sec.localhost", "-CAfile", localCa.toString(), "-verify_return_error", "-ign_eof")
+          .redirectErrorStream(true).start();
+      p.getOutputStream().write("ping\n".getBytes(StandardCharsets.US_ASCII));
+      p.getOutputStream().close();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      assertThat(out).contains("Verify return code: 0 (ok)").contains("pong ping sni=sec.localhost");
+    } finally {
+      tls.close().await();
+      java.nio.file.Files.deleteIfExists(localCa);
+    }
   }
 }

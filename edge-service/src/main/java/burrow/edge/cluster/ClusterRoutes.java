@@ -79,6 +79,8 @@ public final class ClusterRoutes implements RouteHook, RemoteRoutes {
   private final Map<String, RelayRoute> relayCache = new ConcurrentHashMap<>();
   private final java.util.concurrent.atomic.AtomicLong changes = new java.util.concurrent.atomic.AtomicLong();
   private volatile TcpPorts tcp;
+  /** Where keys with a prefix ({@code tls:}) are looked up on this node, beside the HTTP route table. */
+  private final Map<String, java.util.function.Function<String, Binding>> localByPrefix = new ConcurrentHashMap<>();
   private UUID entryListener;
   private UUID membershipListener;
 
@@ -117,6 +119,7 @@ public final class ClusterRoutes implements RouteHook, RemoteRoutes {
    */
   public void tcp(TcpPorts ports) {
     this.tcp = ports;
+    localByPrefix.put("tcp:", ports::lookup);
     for (Map.Entry<String, HazelcastJsonValue> e : routes.entrySet()) {
       followIfTcp(e.getKey(), e.getValue());
     }
@@ -293,12 +296,16 @@ public final class ClusterRoutes implements RouteHook, RemoteRoutes {
     return attempt(host, System.currentTimeMillis() + options.getGrace(), ctx, hops);
   }
 
+  /**
+   * Looks up keys starting with {@code prefix} (e.g. {@code tls:}) through {@code lookup} on this node, so relay
+   * streams for them find their binding here.
+   */
+  public void localKeys(String prefix, java.util.function.Function<String, Binding> lookup) {
+    localByPrefix.put(prefix, lookup);
+  }
+
   private Future<Route> attempt(String host, long deadline, Context ctx, int hops) {
-    Binding b = local.lookup(host);
-    TcpPorts ports = tcp;
-    if (b == null && ports != null && host.startsWith("tcp:")) {
-      b = ports.lookup(host);
-    }
+    Binding b = localBinding(host);
     if (b != null) {
       return Future.succeededFuture(b);
     }
@@ -391,8 +398,12 @@ public final class ClusterRoutes implements RouteHook, RemoteRoutes {
 
   private Binding localBinding(String host) {
     Binding b = local.lookup(host);
-    TcpPorts ports = tcp;
-    return b == null && ports != null && host.startsWith("tcp:") ? ports.lookup(host) : b;
+    if (b == null) {
+      int colon = host.indexOf(':');
+      var lookup = colon < 0 ? null : localByPrefix.get(host.substring(0, colon + 1));
+      b = lookup == null ? null : lookup.apply(host);
+    }
+    return b;
   }
 
   private boolean isMine(HazelcastJsonValue v) {

@@ -114,6 +114,8 @@ public final class EdgeNode {
               edge.routes().hook(cr);
               edge.remoteRoutes(cr);
               edge.tcp().cluster(cr, cr, policy, FOLLOWER_SWEEP_MILLIS);
+              edge.tls().cluster(cr, cr, policy);
+              cr.localKeys("tls:", edge.tls()::lookupKey);
               return vertx.executeBlocking(() -> {
                 cr.tcp(edge.tcp());                   // follow the region's tcp ports bound before we joined
                 return cr;

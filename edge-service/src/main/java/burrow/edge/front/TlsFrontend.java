@@ -1,7 +1,11 @@
 package burrow.edge.front;
 
 import burrow.edge.EdgeOptions;
+import burrow.edge.admit.Authenticator;
 import burrow.edge.route.Binding;
+import burrow.edge.route.RemoteRoutes;
+import burrow.edge.route.Route;
+import burrow.edge.route.RouteHook;
 import burrow.edge.route.RouteTable;
 import burrow.edge.session.AgentSession;
 import burrow.edge.session.TunnelBinder;
@@ -41,6 +45,8 @@ public final class TlsFrontend implements Handler<NetSocket>, TunnelBinder {
   private final RouteTable names;
   private final EdgeOptions options;
   private final IntSupplier port;
+  private volatile RemoteRoutes remote;
+  private volatile Authenticator policy;
 
   /** @param port the bound TLS port, for URLs */
   public TlsFrontend(Vertx vertx, RouteTable names, EdgeOptions options, IntSupplier port) {
@@ -54,13 +60,48 @@ public final class TlsFrontend implements Handler<NetSocket>, TunnelBinder {
     return names;
   }
 
+  /** @return the cluster routes key of a TLS name: {@code tls:<name>} (HTTP hosts are keyed by the bare name) */
+  public static String key(String name) {
+    return "tls:" + name;
+  }
+
+  /** @return this node's binding for a key made by {@link #key}, or null */
+  public Binding lookupKey(String key) {
+    return key.startsWith("tls:") ? names.lookup(key.substring(4)) : null;
+  }
+
+  /**
+   * Joins the cluster: names are claimed through {@code hook} under {@link #key}, and a ClientHello for a name this
+   * node does not hold is relayed (or held while its agent reconnects) through {@code remote}, checked against the
+   * owning account's whitelist by {@code policy}.
+   */
+  public void cluster(RouteHook hook, RemoteRoutes remote, Authenticator policy) {
+    this.policy = policy;
+    this.remote = remote;
+    names.hook(new RouteHook() {
+      @Override
+      public Future<Void> bound(Binding b) {
+        return hook.bound(keyed(b));
+      }
+
+      @Override
+      public void released(Binding b, boolean sessionEnded) {
+        hook.released(keyed(b), sessionEnded);
+      }
+    });
+  }
+
+  private static Binding keyed(Binding b) {
+    return new Binding(key(b.host()), b.session(), b.spec(), b.auth());
+  }
+
   @Override
   public Future<Bound> bind(AgentSession session, TunnelSpec spec) {
     try {
       Binding b = names.claim(session, spec);
       int p = port.getAsInt();
       String url = "tls://" + b.host() + (p == 443 || p <= 0 ? "" : ":" + p);
-      return Future.succeededFuture(new Bound(List.of(url), ended -> names.release(session, b.host())));
+      return names.publish(b).map(x -> new Bound(List.of(url), ended -> names.release(session, b.host(), ended)));
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
@@ -123,16 +164,27 @@ public final class TlsFrontend implements Handler<NetSocket>, TunnelBinder {
   }
 
   private void route(HalfCloseSocket socket, Buffer hello, String name, String client, String dest) {
-    Binding b = names.lookup(name);
-    if (b == null) {
+    Binding local = names.lookup(name);
+    RemoteRoutes r = remote;
+    if (local == null && r != null) {
+      r.resolve(key(name)).onComplete(ar -> forward(socket, hello, name, client, dest, ar.succeeded() ? ar.result() : null));
+      return;
+    }
+    forward(socket, hello, name, client, dest, local);
+  }
+
+  private void forward(HalfCloseSocket socket, Buffer hello, String name, String client, String dest, Route b) {
+    if (b == null || !"tls".equals(b.spec().proto())) {
       refuse(socket, hello, ErrorCode.TUNNEL_NOT_FOUND, "no tls tunnel for " + name, client, ALERT_UNRECOGNIZED_NAME);
       return;
     }
-    if (!b.session().allows(client.substring(0, client.lastIndexOf(':')))) {
+    String ip = client.substring(0, client.lastIndexOf(':'));
+    boolean allowed = b instanceof Binding local ? local.session().allows(ip) : policy.allows(b.account(), ip);
+    if (!allowed) {
       refuse(socket, hello, ErrorCode.IP_NOT_ALLOWED, "client not on the IP whitelist of " + name, client, ALERT_ACCESS_DENIED);
       return;
     }
-    b.session().openStream().onComplete(ar -> {
+    b.openStream().onComplete(ar -> {
       if (ar.failed()) {
         log.atInfo().addKeyValue("code", ErrorCode.STREAM_LIMIT.code()).addKeyValue("name", name)
             .addKeyValue("reason", String.valueOf(ar.cause().getMessage())).log("tls connection not forwarded");
