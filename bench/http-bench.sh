@@ -45,6 +45,8 @@ results="$root/bench/results/$stamp"
 JAVA_OPTS=(-XX:+UseParallelGC --add-opens java.base/java.lang=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED)
 # shellcheck disable=SC2206
 [ -n "$BENCH_JAVA_OPTS" ] && JAVA_OPTS+=($BENCH_JAVA_OPTS)
+# the agent as bin/burrow starts it: with a 64 MB young generation (it keeps captures alive; see PERFORMANCE.md)
+AGENT_OPTS=("${JAVA_OPTS[@]}" -Xmn64m)
 
 log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { log "FATAL: $*"; exit 1; }
@@ -189,7 +191,7 @@ start_tunnel() {  # start_tunnel <instances|default>
   wait_for 120 "$name edge" grep -q "burrow edge listening" "$tmp/$name-edge.log"
   ca=$(grep -o 'root_cas: [^ ]*' "$tmp/$name-edge.log" | head -1 | cut -d' ' -f2)
   [ -f "$ca" ] || die "$name: edge printed no CA path"
-  BURROW_HOME="$home" java "${JAVA_OPTS[@]}" -jar "$jar" http --server "127.0.0.1:$ctl" --root-cas "$ca" \
+  BURROW_HOME="$home" java "${AGENT_OPTS[@]}" -jar "$jar" http --server "127.0.0.1:$ctl" --root-cas "$ca" \
     -subdomain=bench "$NGINX_PORT" >"$tmp/$name-agent.log" 2>&1 &
   AGENT_PID[$name]=$!; PIDS+=($!)
   wait_for 120 "$name agent" grep -q "Forwarding.*http://bench\.$DOMAIN:$http" "$tmp/$name-agent.log"
