@@ -74,7 +74,8 @@ public final class ClusterRoutes implements RouteHook, RemoteRoutes {
    * Other nodes' routes as last read here, so relaying a request costs no cluster round trip (a map read per request
    * took most of a relaying node's time). Every change event for a key drops its entry before waking anyone, and a
    * read is cached only if no change event came in while it was in flight ({@link #changes}), so an entry is never
-   * older than the last event; a relay that fails drops its entry too.
+   * older than the last event; a relay that fails drops its entry too. Only routes that exist are cached (a miss is
+   * not), so it holds at most one entry per live route of the cluster.
    */
   private final Map<String, RelayRoute> relayCache = new ConcurrentHashMap<>();
   private final java.util.concurrent.atomic.AtomicLong changes = new java.util.concurrent.atomic.AtomicLong();
