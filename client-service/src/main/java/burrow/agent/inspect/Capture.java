@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -27,7 +28,7 @@ public final class Capture {
   private final String id;
   private final String tunnelName;
   private final String remoteAddr;
-  private final long startMillis;
+  private final Instant start;
   private final long startNanos;
   private final String replayOf;
   private final String method;
@@ -57,12 +58,13 @@ public final class Capture {
     this.id = id;
     this.tunnelName = tunnelName;
     this.remoteAddr = remoteAddr;
-    this.startMillis = System.currentTimeMillis();
+    this.start = Instant.now();
     this.startNanos = System.nanoTime();
     this.method = method;
     this.uri = uri;
-    this.requestHead = encodeHeaders(headers);
-    this.headCost = HEAD_OVERHEAD + uri.length() + requestHead.length;
+    Map<String, List<String>> h = canonical(headers);
+    this.requestHead = encodeHeaders(h);
+    this.headCost = HEAD_OVERHEAD + uri.length() + headerCost(h);
     this.replayOf = replayOf;
   }
 
@@ -87,6 +89,16 @@ public final class Capture {
     return headCost;
   }
 
+  static int headerCost(Map<String, List<String>> headers) {
+    int n = 0;
+    for (Map.Entry<String, List<String>> e : headers.entrySet()) {
+      for (String v : e.getValue()) {
+        n += e.getKey().length() + v.length() + 4;
+      }
+    }
+    return n;
+  }
+
   synchronized void appendRequest(Buffer chunk) {
     requestBody.append(chunk);
   }
@@ -100,11 +112,10 @@ public final class Capture {
     requestBody.trim();
   }
 
-  /** @param head the response's header lines, from {@link #encodeHeaders} */
-  synchronized void response(int status, String reason, byte[] head) {
+  synchronized void response(int status, String reason, Map<String, List<String>> headers) {
     this.statusCode = status;
     this.reason = reason;
-    this.responseHead = head;
+    this.responseHead = encodeHeaders(headers);
   }
 
   synchronized void appendResponse(Buffer chunk) {
@@ -157,47 +168,15 @@ public final class Capture {
 
   private static final byte[] CRLF = {'\r', '\n'};
 
-  /**
-   * Header lines in wire form and wire order, {@code Name: value\r\n} each, names in Go's canonical form (as ngrok
-   * shows them), ISO-8859-1 as on the wire; {@code Transfer-Encoding} is left out (bodies are kept de-chunked). Its
-   * length is what the head is charged. Written straight into one array in two passes over the headers: this runs
-   * twice for every captured exchange, and a map of lists and a string builder per head cost a tenth of the capturing
-   * agent's CPU in the inspection benchmark.
-   */
-  static byte[] encodeHeaders(MultiMap headers) {
-    int size = 0;
-    for (Map.Entry<String, String> e : headers) {
-      if (!isTransferEncoding(e.getKey())) {
-        size += e.getKey().length() + e.getValue().length() + 4;
+  /** Header lines in wire form, {@code Name: value\r\n} each, ISO-8859-1 as on the wire. */
+  static byte[] encodeHeaders(Map<String, List<String>> headers) {
+    StringBuilder sb = new StringBuilder();
+    for (Map.Entry<String, List<String>> e : headers.entrySet()) {
+      for (String v : e.getValue()) {
+        sb.append(e.getKey()).append(": ").append(v).append("\r\n");
       }
     }
-    byte[] out = new byte[size];
-    int at = 0;
-    for (Map.Entry<String, String> e : headers) {
-      if (isTransferEncoding(e.getKey())) {
-        continue;
-      }
-      at = latin1(canonicalName(e.getKey()), out, at);
-      out[at++] = ':';
-      out[at++] = ' ';
-      at = latin1(e.getValue(), out, at);
-      out[at++] = '\r';
-      out[at++] = '\n';
-    }
-    return out;
-  }
-
-  private static boolean isTransferEncoding(String name) {
-    return name.length() == 17 && name.equalsIgnoreCase("transfer-encoding");
-  }
-
-  /** Copies {@code s} as ISO-8859-1 ('?' for what it cannot hold, as {@code String.getBytes} does). */
-  private static int latin1(String s, byte[] out, int at) {
-    for (int i = 0, n = s.length(); i < n; i++) {
-      char c = s.charAt(i);
-      out[at++] = c <= 0xFF ? (byte) c : (byte) '?';
-    }
-    return at;
+    return sb.toString().getBytes(StandardCharsets.ISO_8859_1);
   }
 
   /** The inverse of {@link #encodeHeaders}: names in their order, values of one name together. */
@@ -228,8 +207,7 @@ public final class Capture {
     void append(Buffer chunk) {
       int n = chunk.length();
       if (length + n > bytes.length) {              // bodies are capped (max body), so this stays far below 2 GiB
-        // the first chunk is often the whole body: take exactly its size, then double
-        long want = length == 0 ? n : Math.max((long) length + n, 2L * bytes.length);
+        long want = Math.max((long) length + n, Math.max(256L, 2L * bytes.length));
         bytes = java.util.Arrays.copyOf(bytes, (int) Math.min(want, Integer.MAX_VALUE - 8));
       }
       chunk.getBytes(0, n, bytes, length);
@@ -262,7 +240,7 @@ public final class Capture {
     }
     long duration = complete ? durationNanos : System.nanoTime() - startNanos;
     JsonObject j = new JsonObject().put("uri", "/api/requests/http/" + id).put("id", id).put("tunnel_name", tunnelName)
-        .put("remote_addr", remoteAddr).put("start", RFC3339.format(OffsetDateTime.ofInstant(Instant.ofEpochSecond(startMillis / 1000),
+        .put("remote_addr", remoteAddr).put("start", RFC3339.format(OffsetDateTime.ofInstant(start.truncatedTo(ChronoUnit.SECONDS),
             ZoneId.systemDefault())))
         .put("duration", duration).put("request", req).put("response", resp);
     if (replayOf != null) {
@@ -286,6 +264,18 @@ public final class Capture {
       o.put(e.getKey(), new JsonArray(new ArrayList<>(e.getValue())));
     }
     return o;
+  }
+
+  /** Headers keyed by Go's canonical form ({@code content-type} becomes {@code Content-Type}), as ngrok shows them. */
+  static Map<String, List<String>> canonical(MultiMap headers) {
+    Map<String, List<String>> out = new LinkedHashMap<>();
+    for (Map.Entry<String, String> e : headers) {
+      if (e.getKey().equalsIgnoreCase("transfer-encoding")) {
+        continue;                                    // bodies are kept de-chunked; raw shows them plain
+      }
+      out.computeIfAbsent(canonicalName(e.getKey()), k -> new ArrayList<>()).add(e.getValue());
+    }
+    return out;
   }
 
   static String canonicalName(String name) {

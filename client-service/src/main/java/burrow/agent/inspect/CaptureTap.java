@@ -54,8 +54,8 @@ public final class CaptureTap implements ExchangeTap {
 
   @Override
   public void response(int status, String reason, MultiMap headers) {
-    byte[] h = Capture.encodeHeaders(headers);
-    if (!store.charge(capture, h.length)) {
+    var h = Capture.canonical(headers);
+    if (!store.charge(capture, Capture.headerCost(h))) {
       return;                                         // evicted meanwhile: nobody can see it any more
     }
     capture.response(status, reason, h);
