@@ -4,7 +4,6 @@ import burrow.edge.EdgeOptions;
 import burrow.edge.admit.Authenticator;
 import burrow.edge.route.Binding;
 import burrow.edge.route.RemoteRoutes;
-import burrow.edge.route.Route;
 import burrow.edge.route.RouteHook;
 import burrow.edge.route.TcpPorts;
 import burrow.edge.session.AgentSession;
