@@ -11,15 +11,12 @@ import burrow.error.ErrorCode;
 import com.hazelcast.cluster.Member;
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
+import com.hazelcast.core.EntryAdapter;
 import com.hazelcast.core.EntryEvent;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.HazelcastJsonValue;
 import com.hazelcast.map.IMap;
-import com.hazelcast.map.listener.EntryAddedListener;
-import com.hazelcast.map.listener.EntryEvictedListener;
-import com.hazelcast.map.listener.EntryExpiredListener;
-import com.hazelcast.map.listener.EntryRemovedListener;
-import com.hazelcast.map.listener.EntryUpdatedListener;
+import com.hazelcast.map.MapEvent;
 import com.hazelcast.query.Predicates;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -33,6 +30,8 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -78,10 +77,10 @@ public final class ClusterRoutes implements RouteHook, RemoteRoutes {
    * not), so it holds at most one entry per live route of the cluster.
    */
   private final Map<String, RelayRoute> relayCache = new ConcurrentHashMap<>();
-  private final java.util.concurrent.atomic.AtomicLong changes = new java.util.concurrent.atomic.AtomicLong();
+  private final AtomicLong changes = new AtomicLong();
   private volatile TcpPorts tcp;
   /** Where keys with a prefix ({@code tls:}) are looked up on this node, beside the HTTP route table. */
-  private final Map<String, java.util.function.Function<String, Binding>> localByPrefix = new ConcurrentHashMap<>();
+  private final Map<String, Function<String, Binding>> localByPrefix = new ConcurrentHashMap<>();
   private UUID entryListener;
   private UUID membershipListener;
 
@@ -301,7 +300,7 @@ public final class ClusterRoutes implements RouteHook, RemoteRoutes {
    * Looks up keys starting with {@code prefix} (e.g. {@code tls:}) through {@code lookup} on this node, so relay
    * streams for them find their binding here.
    */
-  public void localKeys(String prefix, java.util.function.Function<String, Binding> lookup) {
+  public void localKeys(String prefix, Function<String, Binding> lookup) {
     localByPrefix.put(prefix, lookup);
   }
 
@@ -441,22 +440,17 @@ public final class ClusterRoutes implements RouteHook, RemoteRoutes {
     relayCache.remove(key);
   }
 
-  private final class Changes implements EntryAddedListener<String, HazelcastJsonValue>,
-      EntryUpdatedListener<String, HazelcastJsonValue>, EntryRemovedListener<String, HazelcastJsonValue>,
-      EntryEvictedListener<String, HazelcastJsonValue>, EntryExpiredListener<String, HazelcastJsonValue> {
+  /** Every event of the routes map drops the key's cached route; an add or update also wakes waiters and followers. */
+  private final class Changes extends EntryAdapter<String, HazelcastJsonValue> {
     @Override
-    public void entryRemoved(EntryEvent<String, HazelcastJsonValue> e) {
+    public void onEntryEvent(EntryEvent<String, HazelcastJsonValue> e) {
       changed(e.getKey());
     }
 
     @Override
-    public void entryEvicted(EntryEvent<String, HazelcastJsonValue> e) {
-      changed(e.getKey());
-    }
-
-    @Override
-    public void entryExpired(EntryEvent<String, HazelcastJsonValue> e) {
-      changed(e.getKey());
+    public void onMapEvent(MapEvent e) {
+      changes.incrementAndGet();
+      relayCache.clear();
     }
 
     @Override

@@ -4,6 +4,7 @@ import burrow.edge.EdgeOptions;
 import burrow.edge.admit.Authenticator;
 import burrow.edge.route.Binding;
 import burrow.edge.route.RemoteRoutes;
+import burrow.edge.route.Route;
 import burrow.edge.route.RouteHook;
 import burrow.edge.route.TcpPorts;
 import burrow.edge.session.AgentSession;
@@ -347,35 +348,39 @@ public final class TcpFrontend implements TunnelBinder, TcpPorts {
     }
   }
 
+  /**
+   * One public connection: to this node's agent when it holds the port, else to the route the cluster resolves
+   * (relayed to another node, or held while the agent reconnects); either way the same head, whitelist and bridge.
+   */
   private void onConnect(int port, NetSocket so) {
     Port p = ports.get(port);
+    Future<Route> found;
     if (p != null && p.server != null) {
-      local(p, so);
+      found = Future.succeededFuture(new Binding(key(port), p.session, p.spec));
     } else if (remote != null) {
-      relayed(port, so);
+      found = remote.resolve(key(port));
     } else {
       so.close();
+      return;
     }
-  }
-
-  /** A connection to a port of another node's agent (or of an agent reconnecting): relayed, or held until it is back. */
-  private void relayed(int port, NetSocket so) {
     HalfCloseSocket socket = HalfCloseSocket.wrap(so);
     socket.pause();
     String ip = so.remoteAddress().hostAddress();
     String client = ip + ":" + so.remoteAddress().port();
     String dest = so.localAddress().hostAddress() + ":" + so.localAddress().port();
-    remote.resolve(key(port)).compose(route -> {
+    found.compose(route -> {
       if (route == null || !"tcp".equals(route.spec().proto())) {
         return Future.failedFuture(new BurrowException(ErrorCode.TUNNEL_NOT_FOUND, "no tunnel holds tcp port " + port));
       }
-      if (!policy.allows(route.account(), ip)) {
-        return Future.failedFuture(new BurrowException(ErrorCode.IP_NOT_ALLOWED, "not on the whitelist"));
+      boolean allowed = route instanceof Binding b ? b.session().allows(ip) : policy.allows(route.account(), ip);
+      if (!allowed) {
+        return Future.failedFuture(new BurrowException(ErrorCode.IP_NOT_ALLOWED, "refused by the IP whitelist"));
       }
-      return route.openStream().map(stream -> {
-        stream.write(Heads.encode(new ConnHead(route.spec().id(), client, "tcp", dest).toJson()));
-        return stream;
-      });
+      return route.openStream().recover(err -> Future.failedFuture(BurrowException.of(err, ErrorCode.STREAM_LIMIT)))
+          .map(stream -> {
+            stream.write(Heads.encode(new ConnHead(route.spec().id(), client, "tcp", dest).toJson()));
+            return stream;
+          });
     }).onComplete(ar -> {
       if (ar.succeeded()) {
         StreamBridge.bridge(socket, ar.result());
@@ -383,33 +388,9 @@ public final class TcpFrontend implements TunnelBinder, TcpPorts {
       }
       log.atInfo().addKeyValue("code", BurrowException.of(ar.cause(), ErrorCode.NODE_RELAY_FAILED).code().code())
           .addKeyValue("port", port).addKeyValue("client", client).addKeyValue("reason", ar.cause().getMessage())
-          .log("tcp connection not relayed");
+          .log("tcp connection not forwarded");
       socket.reset();
     });
   }
 
-  private void local(Port p, NetSocket so) {
-    HalfCloseSocket socket = HalfCloseSocket.wrap(so);
-    socket.pause();
-    AgentSession session = p.session;
-    String client = so.remoteAddress().hostAddress() + ":" + so.remoteAddress().port();
-    String dest = so.localAddress().hostAddress() + ":" + so.localAddress().port();
-    if (!session.allows(so.remoteAddress().hostAddress())) {
-      log.atInfo().addKeyValue("code", ErrorCode.IP_NOT_ALLOWED.code()).addKeyValue("port", p.port)
-          .addKeyValue("client", client).log("tcp connection refused by the IP whitelist");
-      socket.reset();
-      return;
-    }
-    session.openStream().onComplete(ar -> {
-      if (ar.failed()) {
-        log.atInfo().addKeyValue("code", ErrorCode.STREAM_LIMIT.code()).addKeyValue("port", p.port)
-            .addKeyValue("reason", String.valueOf(ar.cause().getMessage())).log("tcp connection not forwarded");
-        socket.reset();
-        return;
-      }
-      var stream = ar.result();
-      stream.write(Heads.encode(new ConnHead(p.spec.id(), client, "tcp", dest).toJson()));
-      StreamBridge.bridge(socket, stream);
-    });
-  }
 }
