@@ -25,13 +25,17 @@ public final class Frame {
   }
 
   public static ByteBuf header(int type, int flags, int streamId, long length) {
-    ByteBuf b = Unpooled.buffer(HEADER_SIZE, HEADER_SIZE);
-    b.writeByte(VERSION);
-    b.writeByte(type);
-    b.writeShort(flags);
-    b.writeInt(streamId);
-    b.writeInt((int) length);
-    return b;
+    return writeHeader(Unpooled.buffer(HEADER_SIZE, HEADER_SIZE), type, flags, streamId, length);
+  }
+
+  /** Appends a frame header to {@code out}; returns it. */
+  public static ByteBuf writeHeader(ByteBuf out, int type, int flags, int streamId, long length) {
+    out.writeByte(VERSION);
+    out.writeByte(type);
+    out.writeShort(flags);
+    out.writeInt(streamId);
+    out.writeInt((int) length);
+    return out;
   }
 
   public static String typeName(int type) {

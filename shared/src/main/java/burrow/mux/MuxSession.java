@@ -1,7 +1,8 @@
 package burrow.mux;
 
+import burrow.net.OwnedBuffers;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
+import io.netty.buffer.ByteBufAllocator;
 import io.vertx.core.Context;
 import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.Future;
@@ -74,7 +75,7 @@ public final class MuxSession {
 
   /** Installs the transport handlers and starts keep-alive. Call on the session's context. */
   public MuxSession start() {
-    transport.handler(this::handle);
+    transport.byteHandler(this::handle);
     transport.closeHandler(v -> onTransportClosed(null));
     transport.exceptionHandler(err -> onTransportClosed(err));
     transport.drainHandler(v -> onTransportDrain());
@@ -201,30 +202,38 @@ public final class MuxSession {
 
   // ---------------------------------------------------------------- decoding
 
-  private void handle(Buffer buf) {
-    int pos = 0;
-    int len = buf.length();
-    while (pos < len && !closed) {
-      if (payloadRemaining > 0) {
-        int n = (int) Math.min(payloadRemaining, len - pos);
-        if (payloadStream != null) {
-          payloadStream.receive(buf.slice(pos, pos + n));
+  /** Decodes what the transport read; {@code buf} is ours and released here. */
+  private void handle(ByteBuf buf) {
+    try {
+      int pos = buf.readerIndex();
+      int len = buf.writerIndex();
+      while (pos < len && !closed) {
+        if (payloadRemaining > 0) {
+          int n = (int) Math.min(payloadRemaining, len - pos);
+          MuxStream s = payloadStream;
+          if (s != null) {
+            // A stream whose reader passes buffers on to a socket gets a slice of the transport's buffer (no copy);
+            // any other reader may keep what it reads, so it gets a heap copy, as a Vert.x socket would give it.
+            s.receive(s.deliversOwned() ? OwnedBuffers.wrap(buf.retainedSlice(pos, n)) : OwnedBuffers.copy(buf, pos, n));
+          }
+          payloadRemaining -= n;
+          pos += n;
+          if (payloadRemaining == 0) {
+            endDataFrame();
+          }
+          continue;
         }
-        payloadRemaining -= n;
+        int n = Math.min(Frame.HEADER_SIZE - headerFill, len - pos);
+        buf.getBytes(pos, header, headerFill, n);
+        headerFill += n;
         pos += n;
-        if (payloadRemaining == 0) {
-          endDataFrame();
+        if (headerFill == Frame.HEADER_SIZE) {
+          headerFill = 0;
+          onHeader();
         }
-        continue;
       }
-      int n = Math.min(Frame.HEADER_SIZE - headerFill, len - pos);
-      buf.getBytes(pos, pos + n, header, headerFill);
-      headerFill += n;
-      pos += n;
-      if (headerFill == Frame.HEADER_SIZE) {
-        headerFill = 0;
-        onHeader();
-      }
+    } finally {
+      buf.release();
     }
   }
 
@@ -387,12 +396,25 @@ public final class MuxSession {
 
   private Future<Void> sendFrame(int type, int flags, int streamId, long length, Buffer payload) {
     if (closed) {
+      OwnedBuffers.release(payload);
       return context.failedFuture(new MuxException(MuxErrorCode.SESSION_CLOSED, "session is closed"));
     }
-    ByteBuf head = Frame.header(type, flags, streamId, length);
-    ByteBuf frame = payload == null || payload.length() == 0 ? head
-        : Unpooled.wrappedBuffer(head, ((BufferInternal) payload).getByteBuf());
-    Future<Void> f = transport.write(BufferInternal.buffer(frame));
+    // One direct buffer per frame, so the TLS engine reads it where it is: an owned (direct) payload goes behind the
+    // header as it is; a heap payload is copied in once, where Netty's TLS handler used to copy it twice (merging
+    // header and payload, then into direct memory).
+    ByteBufAllocator alloc = transport.alloc();
+    int n = payload == null ? 0 : payload.length();
+    ByteBuf frame;
+    if (n > 0 && OwnedBuffers.isOwned(payload)) {
+      ByteBuf head = Frame.writeHeader(alloc.directBuffer(Frame.HEADER_SIZE, Frame.HEADER_SIZE), type, flags, streamId, length);
+      frame = alloc.compositeDirectBuffer(2).addComponents(true, head, OwnedBuffers.take(payload));
+    } else {
+      frame = Frame.writeHeader(alloc.directBuffer(Frame.HEADER_SIZE + n, Frame.HEADER_SIZE + n), type, flags, streamId, length);
+      if (n > 0) {
+        frame.writeBytes(((BufferInternal) payload).getByteBuf());
+      }
+    }
+    Future<Void> f = transport.writeFrame(frame);
     if (!transportFull && transport.writeQueueFull()) {
       transportFull = true;
     }

@@ -1,5 +1,6 @@
 package burrow.mux;
 
+import burrow.net.OwnedBuffers;
 import io.vertx.core.Context;
 import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.Future;
@@ -43,6 +44,7 @@ public final class MuxStream implements ReadStream<Buffer>, WriteStream<Buffer> 
   private long lastCredit;      // System.nanoTime() of the last window update sent
   private boolean remoteClosed; // FIN received (END queued)
   private boolean delivering;
+  private boolean owned;        // the handler gets owned buffers (see deliverOwned)
 
   // send side
   private long sendWindow;
@@ -184,9 +186,24 @@ public final class MuxStream implements ReadStream<Buffer>, WriteStream<Buffer> 
     return this;
   }
 
+  /**
+   * From now on the handler gets {@link OwnedBuffers owned} buffers, slices of what the transport read, and must
+   * pass each on to a channel that releases it, or release it. For a reader that forwards bytes to a socket
+   * ({@link burrow.net.StreamBridge}); any other reader gets heap copies it may keep.
+   */
+  public MuxStream deliverOwned() {
+    onContext(() -> owned = true);
+    return this;
+  }
+
+  boolean deliversOwned() {
+    return owned;
+  }
+
   /** Payload of a DATA frame for this stream, called by the session on its context. */
   void receive(Buffer data) {
     if (reset || remoteClosed) {
+      OwnedBuffers.release(data);
       return;
     }
     inbound.add(data);
@@ -305,6 +322,7 @@ public final class MuxStream implements ReadStream<Buffer>, WriteStream<Buffer> 
 
   private void doWrite(Buffer data, Promise<Void> promise) {
     if (reset || finQueued) {
+      OwnedBuffers.release(data);
       promise.fail(new MuxException(resetCode == null ? MuxErrorCode.SESSION_CLOSED : resetCode,
           "stream " + id + (reset ? " was reset" : " is closed for writing")));
       return;
@@ -390,7 +408,7 @@ public final class MuxStream implements ReadStream<Buffer>, WriteStream<Buffer> 
         outbound.poll();
         chunk = head;
       } else {
-        chunk = head.slice(0, n);
+        chunk = OwnedBuffers.slice(head, 0, n);     // an owned head keeps its reference in the rest
         outbound.poll();
         outbound.addFirst(head.slice(n, head.length()));
       }
@@ -465,7 +483,9 @@ public final class MuxStream implements ReadStream<Buffer>, WriteStream<Buffer> 
     }
     reset = true;
     resetCode = code;
+    inbound.forEach(OwnedBuffers::release);
     inbound.clear();
+    outbound.forEach(OwnedBuffers::release);
     MuxException err = new MuxException(code, "stream " + id + " reset" + (byPeer ? " by peer" : "") + ": " + code);
     outbound.clear();
     Promise<Void> p;

@@ -1,11 +1,19 @@
 package burrow.mux;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.util.ReferenceCountUtil;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.net.NetSocket;
 
-/** A {@link MuxTransport} over a Vert.x {@link NetSocket} (plain TCP or TLS). */
+/**
+ * A {@link MuxTransport} over a Vert.x {@link NetSocket} (plain TCP or TLS). Reads and frame writes use the socket's
+ * raw Netty messages, so neither side copies: Vert.x would copy each buffer read into a heap buffer, and Netty's TLS
+ * handler each heap frame written into direct memory (see {@link burrow.net.OwnedBuffers}).
+ */
 public final class NetSocketTransport implements MuxTransport {
   private final NetSocket socket;
 
@@ -20,6 +28,27 @@ public final class NetSocketTransport implements MuxTransport {
   @Override
   public void handler(Handler<Buffer> handler) {
     socket.handler(handler);
+  }
+
+  @Override
+  public void byteHandler(Handler<ByteBuf> handler) {
+    ((NetSocketInternal) socket).messageHandler(msg -> {
+      if (msg instanceof ByteBuf b) {
+        handler.handle(b);
+      } else {
+        ReferenceCountUtil.release(msg);
+      }
+    });
+  }
+
+  @Override
+  public Future<Void> writeFrame(ByteBuf frame) {
+    return ((NetSocketInternal) socket).writeMessage(frame);
+  }
+
+  @Override
+  public ByteBufAllocator alloc() {
+    return ((NetSocketInternal) socket).channelHandlerContext().alloc();
   }
 
   @Override

@@ -12,8 +12,6 @@ import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.net.NetSocket;
-import io.vertx.core.streams.ReadStream;
-import io.vertx.core.streams.WriteStream;
 import io.vertx.core.streams.impl.InboundBuffer;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -33,7 +31,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * closes), so it is delivered in order behind data still queued while the socket is paused; the event itself would
  * overtake that data.
  */
-public final class HalfCloseSocket implements ReadStream<Buffer>, WriteStream<Buffer> {
+public final class HalfCloseSocket implements BridgeSocket {
   private final NetSocket socket;
   private final Channel channel;
   private final AtomicBoolean inputDone = new AtomicBoolean();
@@ -84,7 +82,7 @@ public final class HalfCloseSocket implements ReadStream<Buffer>, WriteStream<Bu
     return socket;
   }
 
-  /** @return true when the socket closed by itself after both directions finished, false after a reset or error */
+  @Override
   public boolean closedCleanly() {
     return !abnormal;
   }
@@ -109,6 +107,7 @@ public final class HalfCloseSocket implements ReadStream<Buffer>, WriteStream<Bu
   }
 
   /** Aborts both directions with a TCP RST. */
+  @Override
   public void reset() {
     if (closing.compareAndSet(false, true)) {
       abnormal = true;
@@ -122,6 +121,7 @@ public final class HalfCloseSocket implements ReadStream<Buffer>, WriteStream<Bu
   }
 
   /** Called when the socket is closed, cleanly or not; see {@link #closedCleanly()}. */
+  @Override
   public HalfCloseSocket closeHandler(Handler<Void> handler) {
     this.closeHandler = handler;
     return this;

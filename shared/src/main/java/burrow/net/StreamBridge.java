@@ -12,8 +12,14 @@ public final class StreamBridge {
   private StreamBridge() {
   }
 
-  /** Starts both pipes; the socket should be paused and the stream's head already consumed. */
-  public static void bridge(HalfCloseSocket socket, MuxStream stream) {
+  /**
+   * Starts both pipes; the socket should be paused and the stream's head already consumed. A socket that takes owned
+   * buffers gets the stream's buffers without a copy ({@link MuxStream#deliverOwned()}).
+   */
+  public static void bridge(BridgeSocket socket, MuxStream stream) {
+    if (socket.takesOwnedBuffers()) {
+      stream.deliverOwned();
+    }
     stream.resetHandler(code -> socket.reset());
     socket.closeHandler(v -> {
       if (!socket.closedCleanly()) {

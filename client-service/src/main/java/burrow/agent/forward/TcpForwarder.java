@@ -4,12 +4,15 @@ import burrow.agent.config.LocalAddr;
 import burrow.agent.config.TunnelDefinition;
 import burrow.mux.MuxErrorCode;
 import burrow.mux.MuxStream;
+import burrow.net.BridgeSocket;
+import burrow.net.ChannelSocket;
 import burrow.net.HalfCloseSocket;
 import burrow.net.StreamBridge;
 import burrow.proto.ConnHead;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.net.NetSocket;
@@ -25,9 +28,13 @@ import org.slf4j.LoggerFactory;
  * with backpressure and half-close, resets propagated. With {@code proxy_proto} 1 or 2 the local service first gets
  * a PROXY protocol header naming the public client. With {@code crt}/{@code key} the agent terminates TLS itself
  * ({@link TlsTerminator}) and the local service gets plaintext.
+ *
+ * <p>A plain local connection is a bare Netty channel on the stream's event loop ({@link ChannelSocket}): bytes go from
+ * the mux to the local socket and back without a copy, and an idle connection costs little heap.
  */
 public final class TcpForwarder {
   private static final Logger log = LoggerFactory.getLogger(TcpForwarder.class);
+  private static final int CONNECT_TIMEOUT = 10_000;
 
   private final Vertx vertx;
   private final NetClient client;
@@ -35,7 +42,7 @@ public final class TcpForwarder {
 
   public TcpForwarder(Vertx vertx) {
     this.vertx = vertx;
-    this.client = vertx.createNetClient(new NetClientOptions().setTcpNoDelay(true).setConnectTimeout(10_000));
+    this.client = vertx.createNetClient(new NetClientOptions().setTcpNoDelay(true).setConnectTimeout(CONNECT_TIMEOUT));
   }
 
   /** Serves one connection whose head has been read; {@code rest} is what followed the head, or null. */
@@ -50,11 +57,19 @@ public final class TcpForwarder {
           .onFailure(err -> unreachable(stream, local, err));
       return;
     }
-    connectLocal(tunnel, local, head)
-        .onSuccess(so -> start(stream, HalfCloseSocket.wrap(so), rest))
+    ChannelSocket.connect((ContextInternal) stream.session().context(), local.host(), local.port(), CONNECT_TIMEOUT)
+        .map(so -> {
+          Integer pp = tunnel.proxyProto();
+          if (pp != null && (pp == 1 || pp == 2)) {
+            so.write(ProxyHeader.encode(pp, head.client(), head.dest()));
+          }
+          return so;
+        })
+        .onSuccess(so -> start(stream, so, rest))
         .onFailure(err -> unreachable(stream, local, err));
   }
 
+  /** The plain connection behind an agent-terminated TLS connection (a Vert.x socket, piped to the TLS one). */
   private Future<NetSocket> connectLocal(TunnelDefinition tunnel, LocalAddr local, ConnHead head) {
     return client.connect(local.port(), local.host()).map(so -> {
       Integer pp = tunnel.proxyProto();
@@ -65,7 +80,7 @@ public final class TcpForwarder {
     });
   }
 
-  private static void start(MuxStream stream, HalfCloseSocket socket, Buffer rest) {
+  private static void start(MuxStream stream, BridgeSocket socket, Buffer rest) {
     socket.pause();
     if (rest != null) {
       socket.write(rest);

@@ -11,16 +11,17 @@ import burrow.edge.session.AgentSession;
 import burrow.edge.session.TunnelBinder;
 import burrow.error.BurrowException;
 import burrow.error.ErrorCode;
-import burrow.net.HalfCloseSocket;
+import burrow.net.ChannelServer;
+import burrow.net.ChannelSocket;
 import burrow.net.StreamBridge;
 import burrow.proto.ConnHead;
 import burrow.proto.Heads;
 import burrow.proto.TunnelSpec;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.net.NetServer;
-import io.vertx.core.net.NetServerOptions;
-import io.vertx.core.net.NetSocket;
+import io.vertx.core.Handler;
+import io.vertx.core.internal.ContextInternal;
+import io.vertx.core.internal.VertxInternal;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -31,8 +32,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * TCP tunnels: one public port per tunnel, from the configured range (a random free one, or the port
- * {@code remote_addr} asks for), each with its own NetServer on the agent session's event loop, so a connection's
- * bytes and its mux stream share one thread. Every public connection becomes one mux stream.
+ * {@code remote_addr} asks for), each with its own listener on the agent session's event loop, so a connection's
+ * bytes and its mux stream share one thread. Every public connection becomes one mux stream. Connections are bare
+ * Netty channels ({@link ChannelSocket}: a small heap per idle connection, no copies of the bytes).
  *
  * <p>A port stays leased to the agent (client id and tunnel id) for {@code nameLease} after its session ends, so a
  * reconnecting agent gets the same address back and nobody else can take it meanwhile. An agent reconnecting before
@@ -57,7 +59,7 @@ public final class TcpFrontend implements TunnelBinder, TcpPorts {
     volatile int port;
     volatile AgentSession session;
     volatile TunnelSpec spec;
-    NetServer server;
+    ChannelServer server;
 
     Port(int port, AgentSession session, TunnelSpec spec) {
       this.port = port;
@@ -74,7 +76,8 @@ public final class TcpFrontend implements TunnelBinder, TcpPorts {
   private final Map<Integer, Port> ports = new ConcurrentHashMap<>();
   private final Map<Integer, Lease> leases = new ConcurrentHashMap<>();
   /** Ports listened on for the cluster, with no agent of this node: each connection is relayed (or held). */
-  private final Map<Integer, NetServer> followers = new ConcurrentHashMap<>();
+  private final Map<Integer, ChannelServer> followers = new ConcurrentHashMap<>();
+  private final java.util.Set<Integer> startingFollowers = ConcurrentHashMap.newKeySet();
   private volatile RouteHook hook = RouteHook.NONE;
   private volatile RemoteRoutes remote;
   private volatile Authenticator policy;
@@ -146,23 +149,27 @@ public final class TcpFrontend implements TunnelBinder, TcpPorts {
     if (ports.containsKey(port) || followers.containsKey(port)) {
       return;
     }
-    NetServer server = vertx.createNetServer(serverOptions(port));
-    if (followers.putIfAbsent(port, server) != null) {
-      return;
+    if (!startingFollowers.add(port)) {
+      return;                                      // a listener for it is being set up
     }
-    server.connectHandler(so -> onConnect(port, so));
-    server.listen().onSuccess(s -> log.atInfo().addKeyValue("port", port).log("following a tcp port of another node"))
-        .onFailure(err -> {
-          followers.remove(port, server);
-          log.atWarn().addKeyValue("port", port).addKeyValue("reason", String.valueOf(err.getMessage()))
-              .log("cannot listen on another node's tcp port; its connections must reach that node directly");
-        });
+    ContextInternal context = ((VertxInternal) vertx).createEventLoopContext();
+    listen(context, port, so -> onConnect(port, so)).onComplete(ar -> {
+      startingFollowers.remove(port);
+      if (ar.failed()) {
+        log.atWarn().addKeyValue("port", port).addKeyValue("reason", String.valueOf(ar.cause().getMessage()))
+            .log("cannot listen on another node's tcp port; its connections must reach that node directly");
+      } else if (ports.containsKey(port) || followers.putIfAbsent(port, ar.result()) != null) {
+        ar.result().close();                       // taken meanwhile by an agent of this node
+      } else {
+        log.atInfo().addKeyValue("port", port).log("following a tcp port of another node");
+      }
+    });
   }
 
   /** Closes followers of ports with neither a route nor a lease left in the cluster. */
   private void sweep() {
     RemoteRoutes r = remote;
-    for (Map.Entry<Integer, NetServer> e : followers.entrySet()) {
+    for (Map.Entry<Integer, ChannelServer> e : followers.entrySet()) {
       int port = e.getKey();
       r.inUse(key(port)).onSuccess(used -> {
         if (!used && !ports.containsKey(port) && followers.remove(port, e.getValue())) {
@@ -248,21 +255,19 @@ public final class TcpFrontend implements TunnelBinder, TcpPorts {
         + (explicit ? ". Pick another -remote-addr, or stop the agent that holds it." : ""));
   }
 
-  private NetServerOptions serverOptions(int port) {
-    return new NetServerOptions().setHost(options.getHost()).setPort(port).setTcpNoDelay(true).setIdleTimeout(0)
-        .setAcceptBacklog(1024);
+  private Future<ChannelServer> listen(ContextInternal context, int port, Handler<ChannelSocket> onAccept) {
+    return ChannelServer.listen(context, options.getHost(), port, 1024, onAccept);
   }
 
   /** Listens on the entry's port (or takes over this node's follower of it), then claims it in the cluster. */
   private Future<Bound> listen(Port entry) {
-    NetServer follower = entry.port == 0 ? null : followers.remove(entry.port);
-    Future<NetServer> listening;
+    ChannelServer follower = entry.port == 0 ? null : followers.remove(entry.port);
+    Future<ChannelServer> listening;
     if (follower != null) {
       listening = Future.succeededFuture(follower);
     } else {
-      NetServer server = vertx.createNetServer(serverOptions(entry.port));
-      server.connectHandler(so -> onConnect(so.localAddress().port(), so));
-      listening = server.listen();
+      listening = listen((ContextInternal) entry.session.mux().context(), entry.port,
+          so -> onConnect(so.localAddress().getPort(), so));
     }
     return listening.compose(s -> {
       entry.server = s;
@@ -290,7 +295,7 @@ public final class TcpFrontend implements TunnelBinder, TcpPorts {
   }
 
   private void release(Port p, AgentSession session, boolean sessionEnded) {
-    NetServer server;
+    ChannelServer server;
     synchronized (this) {
       if (p.session != session || ports.get(p.port) != p) {
         return;                                    // taken over by the agent's new session
@@ -352,7 +357,7 @@ public final class TcpFrontend implements TunnelBinder, TcpPorts {
    * One public connection: to this node's agent when it holds the port, else to the route the cluster resolves
    * (relayed to another node, or held while the agent reconnects); either way the same head, whitelist and bridge.
    */
-  private void onConnect(int port, NetSocket so) {
+  private void onConnect(int port, ChannelSocket socket) {
     Port p = ports.get(port);
     Future<Route> found;
     if (p != null && p.server != null) {
@@ -360,14 +365,12 @@ public final class TcpFrontend implements TunnelBinder, TcpPorts {
     } else if (remote != null) {
       found = remote.resolve(key(port));
     } else {
-      so.close();
+      socket.reset();
       return;
     }
-    HalfCloseSocket socket = HalfCloseSocket.wrap(so);
-    socket.pause();
-    String ip = so.remoteAddress().hostAddress();
-    String client = ip + ":" + so.remoteAddress().port();
-    String dest = so.localAddress().hostAddress() + ":" + so.localAddress().port();
+    String ip = socket.remoteAddress().getAddress().getHostAddress();
+    String client = ip + ":" + socket.remoteAddress().getPort();
+    String dest = socket.localAddress().getAddress().getHostAddress() + ":" + socket.localAddress().getPort();
     found.compose(route -> {
       if (route == null || !"tcp".equals(route.spec().proto())) {
         return Future.failedFuture(new BurrowException(ErrorCode.TUNNEL_NOT_FOUND, "no tunnel holds tcp port " + port));

@@ -1,0 +1,203 @@
+package burrow.net;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import burrow.mux.MuxOptions;
+import burrow.mux.MuxSession;
+import burrow.mux.MuxStream;
+import burrow.mux.NetSocketTransport;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.util.ResourceLeakDetector;
+import io.netty.util.ResourceLeakDetectorFactory;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.ContextInternal;
+import io.vertx.core.internal.VertxInternal;
+import io.vertx.core.net.NetServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.SocketException;
+import java.security.MessageDigest;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The zero-copy TCP path as the edge and the agent run it: a public {@link ChannelServer} connection bridged to a mux
+ * stream, a mux session over loopback TCP, and on the far side a {@link ChannelSocket} connected to a local service.
+ * Checks bytes, half-close and reset both ways, and that no pooled buffer leaks (Netty's leak detector, at its
+ * paranoid level, tracking every buffer; this class runs in its own JVM, see the module's pom).
+ */
+class ChannelSocketTest {
+  private static final List<String> LEAKS = new CopyOnWriteArrayList<>();
+
+  static {
+    // Before any Netty buffer class loads: every buffer is tracked, and a leak is recorded here instead of logged.
+    System.setProperty("io.netty.leakDetection.level", "paranoid");  // or Vert.x turns the detector off
+    ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.PARANOID);
+    ResourceLeakDetectorFactory.setResourceLeakDetectorFactory(new ResourceLeakDetectorFactory() {
+      @Override
+      public <T> ResourceLeakDetector<T> newResourceLeakDetector(Class<T> resource, int samplingInterval, long maxActive) {
+        return new ResourceLeakDetector<>(resource, samplingInterval) {
+          @Override
+          protected boolean needReport() {
+            return true;
+          }
+
+          @Override
+          protected void reportTracedLeak(String type, String records) {
+            LEAKS.add(type + records);
+          }
+
+          @Override
+          protected void reportUntracedLeak(String type) {
+            LEAKS.add(type);
+          }
+        };
+      }
+    });
+  }
+
+  private static Vertx vertx;
+  private static int publicPort;
+  private static int echoPort;
+  private static int resetPort;
+  private static int publicResetPort;
+  private static int publicCrossThreadPort;
+
+  @BeforeAll
+  static void setUp() throws Exception {
+    vertx = Vertx.vertx();
+    VertxInternal vi = (VertxInternal) vertx;
+    // Local services: an echo that half-closes after the client does, and one that answers with a TCP RST.
+    echoPort = await(ChannelServer.listen(vi.createEventLoopContext(), "127.0.0.1", 0, 128, so -> {
+      so.pipe().endOnFailure(false).to(so);
+    })).actualPort();
+    resetPort = await(ChannelServer.listen(vi.createEventLoopContext(), "127.0.0.1", 0, 128, so -> {
+      so.handler(b -> {
+        OwnedBuffers.release(b);
+        so.reset();
+      });
+      so.resume();
+    })).actualPort();
+    // The mux over loopback TCP; the agent side connects each stream to the local service its first byte names.
+    ContextInternal agentCtx = vi.createEventLoopContext();
+    NetServer control = vertx.createNetServer();
+    Promise<MuxSession> edgeMux = Promise.promise();
+    control.connectHandler(so -> edgeMux.complete(new MuxSession(Vertx.currentContext(), new NetSocketTransport(so),
+        new MuxOptions(), false).start()));
+    int controlPort = await(control.listen(0, "127.0.0.1")).actualPort();
+    Promise<Void> dialled = Promise.promise();
+    agentCtx.runOnContext(v -> vertx.createNetClient().connect(controlPort, "127.0.0.1").onSuccess(so -> {
+      new MuxSession(agentCtx, new NetSocketTransport(so), new MuxOptions(), true).streamHandler(stream -> {
+        stream.pause();
+        stream.handler(first -> {
+          stream.handler(null);
+          int port = first.getByte(0) == 'E' ? echoPort : resetPort;
+          OwnedBuffers.release(first);
+          ChannelSocket.connect(agentCtx, "127.0.0.1", port, 5_000)
+              .onSuccess(local -> StreamBridge.bridge(local, stream));
+        });
+        stream.fetch(1);
+      }).start();
+      dialled.complete();
+    }).onFailure(dialled::fail));
+    await(dialled.future());
+    MuxSession edge = await(edgeMux.future());
+    // The public side: each connection opens a stream, names the service in its first byte, and is bridged to it.
+    ContextInternal edgeCtx = (ContextInternal) edge.context();
+    ContextInternal otherCtx = vi.createEventLoopContext();
+    if (otherCtx.nettyEventLoop() == edgeCtx.nettyEventLoop()) {
+      otherCtx = vi.createEventLoopContext();
+    }
+    publicPort = publicListener(edge, edgeCtx, "E");
+    // As a node following another node's port: the connection's event loop is not the mux session's.
+    publicCrossThreadPort = publicListener(edge, otherCtx, "E");
+    publicResetPort = publicListener(edge, otherCtx, "R");
+  }
+
+  private static int publicListener(MuxSession edge, ContextInternal ctx, String service) throws Exception {
+    return await(ChannelServer.listen(ctx, "127.0.0.1", 0, 128, so -> edge.open().onSuccess(stream -> {
+      stream.write(Buffer.buffer(service));
+      StreamBridge.bridge(so, stream);
+    }))).actualPort();
+  }
+
+  @AfterAll
+  static void tearDown() throws Exception {
+    await(vertx.close());
+  }
+
+  @Test
+  void bytesBothWaysWithHalfCloseAndNoLeak() throws Exception {
+    Random random = new Random(7);
+    for (int round = 0; round < 6; round++) {
+      int port = round % 2 == 0 ? publicPort : publicCrossThreadPort;
+      byte[] sent = new byte[(4 << 20) + random.nextInt(100_000)];
+      random.nextBytes(sent);
+      try (Socket s = new Socket("127.0.0.1", port)) {
+        s.setSoTimeout(20_000);
+        Thread writer = new Thread(() -> {
+          try {
+            OutputStream out = s.getOutputStream();
+            for (int off = 0; off < sent.length; off += 65_536) {
+              out.write(sent, off, Math.min(65_536, sent.length - off));
+            }
+            s.shutdownOutput();                    // half-close: the reply must still come whole
+          } catch (IOException e) {
+            throw new RuntimeException(e);
+          }
+        });
+        writer.start();
+        byte[] got = s.getInputStream().readAllBytes();
+        writer.join(20_000);
+        assertEquals(sent.length, got.length);
+        assertArrayEquals(MessageDigest.getInstance("SHA-256").digest(sent),
+            MessageDigest.getInstance("SHA-256").digest(got));
+      }
+    }
+    assertNoLeaks();
+  }
+
+  @Test
+  void aResetByTheLocalServiceResetsThePublicConnection() throws Exception {
+    try (Socket s = new Socket("127.0.0.1", publicResetPort)) {
+      s.setSoTimeout(20_000);
+      s.getOutputStream().write("hello".getBytes());
+      InputStream in = s.getInputStream();
+      SocketException e = assertThrows(SocketException.class, () -> {
+        while (in.read() >= 0) {
+          // nothing comes back: the local service's RST must reach us as one
+        }
+      });
+      assertTrue(e.getMessage().contains("reset"), e.getMessage());
+    }
+    assertNoLeaks();
+  }
+
+  /** Drives the leak detector: after a full GC, each new tracked allocation reports buffers that died unreleased. */
+  private static void assertNoLeaks() {
+    for (int i = 0; i < 5; i++) {
+      System.gc();
+      for (int j = 0; j < 100; j++) {
+        ByteBufAllocator.DEFAULT.directBuffer(64).release();
+      }
+    }
+    assertTrue(LEAKS.isEmpty(), () -> LEAKS.size() + " leaked buffers, first: " + LEAKS.get(0));
+  }
+
+  private static <T> T await(Future<T> f) throws Exception {
+    return f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+  }
+}
