@@ -7,6 +7,7 @@ import burrow.mux.MuxErrorCode;
 import burrow.mux.MuxStream;
 import burrow.proto.Heads;
 import burrow.proto.HttpHead;
+import burrow.net.DrainSafe;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -103,7 +104,7 @@ public final class HttpForwarder {
           tap.requestChunk(rest);
         }
       }
-      ExchangeTap.request(stream, tap).pipe().endOnFailure(false).to(req).onFailure(err -> req.reset());
+      ExchangeTap.request(stream, tap).pipe().endOnFailure(false).to(DrainSafe.of(req)).onFailure(err -> req.reset());
     }
     return req.response().compose(resp -> {
       ExchangeListener.status(stream, resp.statusCode());
@@ -136,7 +137,7 @@ public final class HttpForwarder {
         socket.write(rest);
       }
       socket.pipe().endOnFailure(false).to(stream).onFailure(err -> stream.reset(MuxErrorCode.CANCEL));
-      stream.pipe().endOnFailure(false).to(socket).onFailure(err -> socket.close());
+      stream.pipe().endOnFailure(false).to(DrainSafe.of(socket)).onFailure(err -> socket.close());
       return Future.succeededFuture();
     });
   }

@@ -9,6 +9,7 @@ import burrow.net.ChannelSocket;
 import burrow.net.HalfCloseSocket;
 import burrow.net.StreamBridge;
 import burrow.proto.ConnHead;
+import burrow.net.DrainSafe;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -93,8 +94,8 @@ public final class TcpForwarder {
     HalfCloseSocket local = HalfCloseSocket.wrap(plain);
     local.closeHandler(v -> tls.close());
     tls.closeHandler(v -> local.reset());
-    tls.pipe().endOnFailure(false).to(local).onFailure(err -> local.reset());
-    local.pipe().endOnFailure(false).to(tls).onFailure(err -> tls.close());
+    tls.pipe().endOnFailure(false).to(DrainSafe.of(local)).onFailure(err -> local.reset());
+    local.pipe().endOnFailure(false).to(DrainSafe.of(tls)).onFailure(err -> tls.close());
   }
 
   private static void unreachable(MuxStream stream, LocalAddr local, Throwable err) {

@@ -11,6 +11,7 @@ import burrow.mux.MuxErrorCode;
 import burrow.mux.MuxStream;
 import burrow.proto.Heads;
 import burrow.proto.HttpHead;
+import burrow.net.DrainSafe;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -181,7 +182,7 @@ public final class HttpFrontend implements Handler<HttpServerRequest> {
           socket.write(read.rest());
         }
         socket.pipe().endOnFailure(false).to(stream).onFailure(err -> stream.reset(MuxErrorCode.CANCEL));
-        stream.pipe().endOnFailure(false).to(socket).onFailure(err -> socket.close());
+        stream.pipe().endOnFailure(false).to(DrainSafe.of(socket)).onFailure(err -> socket.close());
         return null;
       });
     }
@@ -196,7 +197,7 @@ public final class HttpFrontend implements Handler<HttpServerRequest> {
     if (read.rest() != null) {
       resp.write(read.rest());
     }
-    stream.pipe().endOnFailure(false).to(resp).onFailure(err -> resp.reset());
+    stream.pipe().endOnFailure(false).to(DrainSafe.of(resp)).onFailure(err -> resp.reset());
     return Future.succeededFuture();
   }
 

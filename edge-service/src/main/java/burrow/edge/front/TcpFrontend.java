@@ -360,7 +360,7 @@ public final class TcpFrontend implements TunnelBinder, TcpPorts {
   private void onConnect(int port, ChannelSocket socket) {
     Port p = ports.get(port);
     Future<Route> found;
-    if (p != null && p.server != null) {
+    if (p != null) {                               // an agent of this node holds it (its listener may still be starting)
       found = Future.succeededFuture(new Binding(key(port), p.session, p.spec));
     } else if (remote != null) {
       found = remote.resolve(key(port));
