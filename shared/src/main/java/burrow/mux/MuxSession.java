@@ -46,6 +46,14 @@ public final class MuxSession {
   private MuxStream payloadStream;
   private int payloadFlags;
 
+  // frames of this event-loop turn (see sendFrame)
+  private static final int BATCH_SIZE = 16 * 1024;      // one TLS record
+  private static final int DIRECT_PAYLOAD = 4 * 1024;   // an owned payload this large is written as it is
+  private ByteBuf batch;
+  private Promise<Void> batchPromise;
+  private boolean flushScheduled;
+  private final Runnable flushTask = this::flushFrames;
+
   private boolean closed;
   private boolean goAwayReceived;
   private boolean goAwaySent;
@@ -78,7 +86,7 @@ public final class MuxSession {
     transport.byteHandler(this::handle);
     transport.closeHandler(v -> onTransportClosed(null));
     transport.exceptionHandler(err -> onTransportClosed(err));
-    transport.drainHandler(v -> onTransportDrain());
+    transport.drainHandler(v -> onContext(this::onTransportDrain));
     if (options.getKeepAliveInterval() > 0) {
       keepAliveTimer = context.setPeriodic(options.getKeepAliveInterval(), id -> keepAlive());
     }
@@ -399,26 +407,61 @@ public final class MuxSession {
       OwnedBuffers.release(payload);
       return context.failedFuture(new MuxException(MuxErrorCode.SESSION_CLOSED, "session is closed"));
     }
-    // One direct buffer per frame, so the TLS engine reads it where it is: an owned (direct) payload goes behind the
-    // header as it is; a heap payload is copied in once, where Netty's TLS handler used to copy it twice (merging
-    // header and payload, then into direct memory).
-    ByteBufAllocator alloc = transport.alloc();
+    // Frames of one event-loop turn go out together, flushed once at the end of the turn (one TLS write, one
+    // syscall): headers and small payloads are copied into a direct batch buffer, which becomes one TLS record of up
+    // to 16 KiB; a large payload read from a socket (owned) goes behind the batch holding its header, as it is, with
+    // no copy. A batch's frames complete when the batch is written.
     int n = payload == null ? 0 : payload.length();
-    ByteBuf frame;
-    if (n > 0 && OwnedBuffers.isOwned(payload)) {
-      ByteBuf head = Frame.writeHeader(alloc.directBuffer(Frame.HEADER_SIZE, Frame.HEADER_SIZE), type, flags, streamId, length);
-      frame = alloc.compositeDirectBuffer(2).addComponents(true, head, OwnedBuffers.take(payload));
+    Future<Void> f;
+    if (n >= DIRECT_PAYLOAD && OwnedBuffers.isOwned(payload)) {
+      reserveBatch(Frame.HEADER_SIZE);
+      Frame.writeHeader(batch, type, flags, streamId, length);
+      cutBatch();
+      f = transport.writeFrame(OwnedBuffers.take(payload));
     } else {
-      frame = Frame.writeHeader(alloc.directBuffer(Frame.HEADER_SIZE + n, Frame.HEADER_SIZE + n), type, flags, streamId, length);
+      reserveBatch(Frame.HEADER_SIZE + n);
+      Frame.writeHeader(batch, type, flags, streamId, length);
       if (n > 0) {
-        frame.writeBytes(((BufferInternal) payload).getByteBuf());
+        batch.writeBytes(((BufferInternal) payload).getByteBuf());
+        OwnedBuffers.release(payload);
       }
+      f = batchPromise.future();
     }
-    Future<Void> f = transport.writeFrame(frame);
+    if (!flushScheduled) {
+      flushScheduled = true;
+      context.nettyEventLoop().execute(flushTask);
+    }
     if (!transportFull && transport.writeQueueFull()) {
       transportFull = true;
     }
     return f;
+  }
+
+  /** Makes room for {@code bytes} in the batch: writes the current batch out first when they do not fit. */
+  private void reserveBatch(int bytes) {
+    if (batch != null && batch.writableBytes() < bytes) {
+      cutBatch();
+    }
+    if (batch == null) {
+      batch = transport.alloc().directBuffer(Math.max(BATCH_SIZE, bytes));
+      batchPromise = context.promise();
+    }
+  }
+
+  /** Hands the batch to the transport (not yet flushed). */
+  private void cutBatch() {
+    ByteBuf b = batch;
+    if (b != null) {
+      batch = null;
+      transport.writeFrame(b).onComplete(batchPromise);
+    }
+  }
+
+  /** The end of a turn in which frames were written: the batch goes out, and everything is flushed. */
+  private void flushFrames() {
+    flushScheduled = false;
+    cutBatch();
+    transport.flush();
   }
 
   private void onTransportDrain() {
@@ -520,6 +563,7 @@ public final class MuxSession {
       p.promise().tryFail(new MuxException(MuxErrorCode.SESSION_CLOSED, "session closed"));
     }
     pings.clear();
+    flushFrames();                                  // the GO_AWAY and anything else still in the batch
     transport.close();
     Handler<Throwable> h = closeHandler;
     if (h != null) {

@@ -30,13 +30,20 @@ public interface MuxTransport {
 
   Future<Void> write(Buffer data);
 
-  /** Writes one encoded frame and releases it. Default: a heap copy through {@link #write}. */
+  /**
+   * Writes encoded frames and releases the buffer; they may wait for {@link #flush()}. Default: a heap copy through
+   * {@link #write}, at once.
+   */
   default Future<Void> writeFrame(ByteBuf frame) {
     try {
       return write(Buffer.buffer(ByteBufUtil.getBytes(frame)));
     } finally {
       frame.release();
     }
+  }
+
+  /** Sends everything written with {@link #writeFrame}. Called once per event-loop turn in which frames were written. */
+  default void flush() {
   }
 
   /** @return the allocator for frames given to {@link #writeFrame} */
