@@ -6,6 +6,7 @@
 #   2. new connections per second through the tunnel (connect, 1 byte each way, close);
 #   3. edge and agent heap with 10,000 idle connections open through one agent (after a full GC).
 # Usage: bench/tcp-bench.sh            (needs iperf3, socat, jcmd; builds the jar on first use)
+#        WARMUP=10                     seconds of untimed stream through each tunnel before the timed ones
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 work="$(mktemp -d)"
@@ -71,6 +72,9 @@ wait_port "$fixed_pub" 60
 
 if [ -z "${SKIP_STREAM:-}" ]; then                  # SKIP_STREAM=1: only connections per second and heap
 echo "== one TCP stream, iperf3 -t 5, median of 3 (Gbit/s)"
+# The JVMs' JIT compiles the data path during the first seconds of a stream (socat and iperf3 are native code):
+# an untimed stream through each tunnel first, so the figures compare warm code.
+for p in "$pub" "$fixed_pub"; do iperf3 -c 127.0.0.1 -p "$p" -t "${WARMUP:-10}" >/dev/null; done
 for i in 1 2 3; do gbits "$iperf_port"; done | median > "$work/direct"
 for i in 1 2 3; do gbits "$socat_port"; done | median > "$work/socat"
 for i in 1 2 3; do gbits "$pub"; done | median > "$work/tunnel"
