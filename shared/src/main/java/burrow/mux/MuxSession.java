@@ -409,15 +409,16 @@ public final class MuxSession {
     }
     // Frames of one event-loop turn go out together, flushed once at the end of the turn (one TLS write, one
     // syscall): headers and small payloads are copied into a direct batch buffer, which becomes one TLS record of up
-    // to 16 KiB; a large payload read from a socket (owned) goes behind the batch holding its header, as it is, with
-    // no copy. A batch's frames complete when the batch is written.
+    // to 16 KiB; a large payload read from a socket (owned) goes out as it is behind its header, with no copy.
+    // A batch's frames complete when the batch is written.
     int n = payload == null ? 0 : payload.length();
     Future<Void> f;
     if (n >= DIRECT_PAYLOAD && OwnedBuffers.isOwned(payload)) {
-      reserveBatch(Frame.HEADER_SIZE);
-      Frame.writeHeader(batch, type, flags, streamId, length);
       cutBatch();
-      f = transport.writeFrame(OwnedBuffers.take(payload));
+      ByteBufAllocator alloc = transport.alloc();
+      ByteBuf head = Frame.writeHeader(alloc.directBuffer(Frame.HEADER_SIZE, Frame.HEADER_SIZE), type, flags, streamId,
+          length);
+      f = transport.writeFrame(alloc.compositeDirectBuffer(2).addComponents(true, head, OwnedBuffers.take(payload)));
     } else {
       reserveBatch(Frame.HEADER_SIZE + n);
       Frame.writeHeader(batch, type, flags, streamId, length);
