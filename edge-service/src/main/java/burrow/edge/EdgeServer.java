@@ -179,7 +179,8 @@ public final class EdgeServer {
   private Future<Integer> deployHttp(String scheme, int port) {
     HttpServerOptions so = new HttpServerOptions().setHost(options.getHost()).setTcpNoDelay(true)
         .setMaxHeaderSize(options.getMaxHeaderSize()).setHandle100ContinueAutomatically(true)
-        .setCompressionSupported(false).setDecompressionSupported(false).setIdleTimeout(0);
+        .setCompressionSupported(false).setDecompressionSupported(false).setIdleTimeout(0)
+        .setMaxChunkSize(64 * 1024);            // request body pieces of up to 64 KiB (8 KiB by default)
     if (scheme.equals("https")) {
       so.setSsl(true).setKeyCertOptions(keyCert).setUseAlpn(true).setSni(true)
           .setAlpnVersions(List.of(HttpVersion.HTTP_2, HttpVersion.HTTP_1_1));

@@ -36,6 +36,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The zero-copy TCP path as the edge and the agent run it: a public {@link ChannelServer} connection bridged to a mux
  * stream, a mux session over loopback TCP, and on the far side a {@link ChannelSocket} connected to a local service.
+ * Also an HTTP server whose responses are mux streams piped by {@link OwnedPipe}, as the edge's HTTP frontend does.
  * Checks bytes, half-close and reset both ways, and that no pooled buffer leaks (Netty's leak detector, at its
  * paranoid level, tracking every buffer; this class runs in its own JVM, see the module's pom).
  */
@@ -75,6 +76,8 @@ class ChannelSocketTest {
   private static int resetPort;
   private static int publicResetPort;
   private static int publicCrossThreadPort;
+  private static int httpPort;
+  private static final int HTTP_BODY = 8 << 20;
 
   @BeforeAll
   static void setUp() throws Exception {
@@ -104,6 +107,12 @@ class ChannelSocketTest {
         stream.pause();
         stream.handler(first -> {
           stream.handler(null);
+          if (first.getByte(0) == 'H') {             // a response body of HTTP_BODY bytes, for OwnedPipe
+            OwnedBuffers.release(first);
+            Buffer chunk = Buffer.buffer(new byte[64 * 1024]);
+            writeBody(stream, chunk, HTTP_BODY / chunk.length());
+            return;
+          }
           int port = first.getByte(0) == 'E' ? echoPort : resetPort;
           OwnedBuffers.release(first);
           ChannelSocket.connect(agentCtx, "127.0.0.1", port, 5_000)
@@ -125,6 +134,14 @@ class ChannelSocketTest {
     // As a node following another node's port: the connection's event loop is not the mux session's.
     publicCrossThreadPort = publicListener(edge, otherCtx, "E");
     publicResetPort = publicListener(edge, otherCtx, "R");
+    // An HTTP server whose responses are mux streams piped with OwnedPipe, as the edge's HTTP frontend does.
+    httpPort = await(vertx.createHttpServer().requestHandler(req -> edge.open().onSuccess(stream -> {
+      stream.write(Buffer.buffer("H"));
+      stream.end();
+      req.response().putHeader("content-length", String.valueOf(HTTP_BODY));
+      OwnedPipe.pipe(stream, req.response()).onFailure(err -> req.response().reset());
+      req.response().closeHandler(v -> stream.reset(burrow.mux.MuxErrorCode.CANCEL));
+    })).listen(0, "127.0.0.1")).actualPort();
   }
 
   private static int publicListener(MuxSession edge, ContextInternal ctx, String service) throws Exception {
@@ -182,6 +199,41 @@ class ChannelSocketTest {
         }
       });
       assertTrue(e.getMessage().contains("reset"), e.getMessage());
+    }
+    assertNoLeaks();
+  }
+
+  /** Writes {@code n} copies of {@code chunk} with backpressure, then ends the stream. */
+  private static void writeBody(MuxStream stream, Buffer chunk, int n) {
+    if (n == 0) {
+      stream.end();
+      return;
+    }
+    stream.write(chunk.copy());
+    if (stream.writeQueueFull()) {
+      stream.drainHandler(v -> {
+        stream.drainHandler(null);
+        writeBody(stream, chunk, n - 1);
+      });
+    } else {
+      stream.session().context().runOnContext(v -> writeBody(stream, chunk, n - 1));
+    }
+  }
+
+  @Test
+  void anHttpResponseFedWithoutCopiesArrivesWholeAndLeaksNothing() throws Exception {
+    for (int round = 0; round < 3; round++) {
+      java.net.HttpURLConnection c = (java.net.HttpURLConnection)
+          java.net.URI.create("http://127.0.0.1:" + httpPort + "/").toURL().openConnection();
+      c.setReadTimeout(20_000);
+      try (InputStream in = c.getInputStream()) {
+        assertEquals(HTTP_BODY, in.readAllBytes().length);
+      }
+      // and a client that hangs up mid-body: what was in flight is released too
+      try (Socket s = new Socket("127.0.0.1", httpPort)) {
+        s.getOutputStream().write("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes());
+        s.getInputStream().readNBytes(100_000);
+      }
     }
     assertNoLeaks();
   }

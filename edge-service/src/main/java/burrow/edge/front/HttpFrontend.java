@@ -12,6 +12,7 @@ import burrow.mux.MuxStream;
 import burrow.proto.Heads;
 import burrow.proto.HttpHead;
 import burrow.net.DrainSafe;
+import burrow.net.OwnedPipe;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -197,7 +198,7 @@ public final class HttpFrontend implements Handler<HttpServerRequest> {
     if (read.rest() != null) {
       resp.write(read.rest());
     }
-    stream.pipe().endOnFailure(false).to(DrainSafe.of(resp)).onFailure(err -> resp.reset());
+    OwnedPipe.pipe(stream, resp).onFailure(err -> resp.reset());
     return Future.succeededFuture();
   }
 
