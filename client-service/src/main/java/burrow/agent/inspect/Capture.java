@@ -154,16 +154,16 @@ public final class Capture {
   public synchronized Buffer rawRequest() {
     StringBuilder sb = new StringBuilder();
     sb.append(method).append(' ').append(uri).append(" HTTP/1.1\r\n");
-    return Buffer.buffer(sb.toString().getBytes(StandardCharsets.ISO_8859_1)).appendBytes(requestHead).appendBytes(CRLF)
-        .appendBytes(requestBody.bytes, 0, requestBody.length);
+    return requestBody.appendTo(Buffer.buffer(sb.toString().getBytes(StandardCharsets.ISO_8859_1))
+        .appendBytes(requestHead).appendBytes(CRLF));
   }
 
   synchronized Buffer rawResponse() {
     StringBuilder sb = new StringBuilder();
     sb.append("HTTP/1.1 ").append(statusCode).append(' ').append(reason == null ? "" : reason).append("\r\n");
     byte[] head = responseHead == null ? new byte[0] : responseHead;
-    return Buffer.buffer(sb.toString().getBytes(StandardCharsets.ISO_8859_1)).appendBytes(head).appendBytes(CRLF)
-        .appendBytes(responseBody.bytes, 0, responseBody.length);
+    return responseBody.appendTo(Buffer.buffer(sb.toString().getBytes(StandardCharsets.ISO_8859_1))
+        .appendBytes(head).appendBytes(CRLF));
   }
 
   private static final byte[] CRLF = {'\r', '\n'};
@@ -198,26 +198,44 @@ public final class Capture {
     return out;
   }
 
-  /** A body as one byte array: grown by doubling while it streams in, trimmed to its length once it ends. */
+  /**
+   * A body as the chunks it arrived in, kept without a copy: the forwarder's buffers are fresh heap buffers nobody
+   * writes to again (Vert.x gives each read its own). Growing one array by doubling copied every byte two to three
+   * times on the agent's event loop, most of its cost on large downloads. Once the body ends, many small chunks are
+   * merged into one array, so a body's heap stays close to the bytes charged for it.
+   */
   private static final class Bytes {
-    private static final byte[] EMPTY = new byte[0];
-    byte[] bytes = EMPTY;
+    private static final int SMALL_CHUNK = 4096;
+    private Buffer[] chunks = NONE;
+    private int count;
     int length;
 
+    private static final Buffer[] NONE = new Buffer[0];
+
     void append(Buffer chunk) {
-      int n = chunk.length();
-      if (length + n > bytes.length) {              // bodies are capped (max body), so this stays far below 2 GiB
-        long want = Math.max((long) length + n, Math.max(256L, 2L * bytes.length));
-        bytes = java.util.Arrays.copyOf(bytes, (int) Math.min(want, Integer.MAX_VALUE - 8));
+      if (count == chunks.length) {
+        chunks = java.util.Arrays.copyOf(chunks, Math.max(4, 2 * count));
       }
-      chunk.getBytes(0, n, bytes, length);
-      length += n;
+      chunks[count++] = chunk;
+      length += chunk.length();
     }
 
     void trim() {
-      if (bytes.length != length) {
-        bytes = length == 0 ? EMPTY : java.util.Arrays.copyOf(bytes, length);
+      if (count > 1 && length / count < SMALL_CHUNK) {
+        Buffer merged = Buffer.buffer(length);
+        appendTo(merged);
+        chunks = new Buffer[] {merged};
+        count = 1;
+      } else if (chunks.length != count) {
+        chunks = java.util.Arrays.copyOf(chunks, count);
       }
+    }
+
+    Buffer appendTo(Buffer out) {
+      for (int i = 0; i < count; i++) {
+        out.appendBuffer(chunks[i]);
+      }
+      return out;
     }
   }
 
