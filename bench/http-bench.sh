@@ -15,6 +15,8 @@
 #   PROFILE=0|1                         1: after the benchmark, record JFR on edge and agent of each tunnel under
 #                                       100 B load and 1 MiB load (PROFILE_SECONDS each) and summarise hot frames
 #   BENCH_JAVA_OPTS=...                 extra JVM flags for edge and agent
+#   AGENT_GC="-XX:+UseParallelGC -Xmn64m"  the agent's collector flags (default: those bin/burrow starts it with)
+#   AGENT_ARGS="-inspect=false"         extra flags for `burrow http` (default none: it captures, as ngrok does)
 #   INITIAL_WARMUP=90                   untimed JIT warm-up of each tunnel before round 1 (seconds of 100 B load;
 #                                       on a loaded 2-core box C2 needs minutes: 30 s left rounds 1-2 cold)
 #   MAX_SECONDS=2400                    hard bound on the whole run
@@ -45,8 +47,9 @@ results="$root/bench/results/$stamp"
 JAVA_OPTS=(-XX:+UseParallelGC --add-opens java.base/java.lang=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED)
 # shellcheck disable=SC2206
 [ -n "$BENCH_JAVA_OPTS" ] && JAVA_OPTS+=($BENCH_JAVA_OPTS)
-# the agent as bin/burrow starts it: with a 64 MB young generation (it keeps captures alive; see PERFORMANCE.md)
-AGENT_OPTS=("${JAVA_OPTS[@]}" -Xmn64m)
+# the agent as bin/burrow starts it (AGENT_GC replaces its collector flags; it keeps captures alive, see PERFORMANCE.md)
+read -r -a agent_gc <<< "${AGENT_GC:--XX:+UseParallelGC -Xmn64m}"
+AGENT_OPTS=("${agent_gc[@]}" "${JAVA_OPTS[@]:1}")
 
 log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { log "FATAL: $*"; exit 1; }
@@ -192,7 +195,7 @@ start_tunnel() {  # start_tunnel <instances|default>
   ca=$(grep -o 'root_cas: [^ ]*' "$tmp/$name-edge.log" | head -1 | cut -d' ' -f2)
   [ -f "$ca" ] || die "$name: edge printed no CA path"
   BURROW_HOME="$home" java "${AGENT_OPTS[@]}" -jar "$jar" http --server "127.0.0.1:$ctl" --root-cas "$ca" \
-    -subdomain=bench "$NGINX_PORT" >"$tmp/$name-agent.log" 2>&1 &
+    -subdomain=bench ${AGENT_ARGS:-} "$NGINX_PORT" >"$tmp/$name-agent.log" 2>&1 &
   AGENT_PID[$name]=$!; PIDS+=($!)
   wait_for 120 "$name agent" grep -q "Forwarding.*http://bench\.$DOMAIN:$http" "$tmp/$name-agent.log"
   TUNNEL_PORT[$name]=$http
