@@ -199,39 +199,57 @@ public final class Capture {
   }
 
   /**
-   * A body as the chunks it arrived in, kept without a copy: the forwarder's buffers are fresh heap buffers nobody
-   * writes to again (Vert.x gives each read its own). Growing one array by doubling copied every byte two to three
-   * times on the agent's event loop, most of its cost on large downloads. Once the body ends, many small chunks are
-   * merged into one array, so a body's heap stays close to the bytes charged for it.
+   * A body: up to 64 KiB in one byte array (grown by doubling, trimmed when the body ends: the fewest objects for the
+   * collector to copy while the capture lives), past that as the chunks it arrived in, kept without a copy (the
+   * forwarder's chunks are fresh heap buffers nobody writes to again). Growing one array by doubling for large bodies
+   * copied every byte two to three times on the agent's event loop, most of its cost on large downloads.
    */
   private static final class Bytes {
-    private static final int SMALL_CHUNK = 4096;
-    private Buffer[] chunks = NONE;
+    private static final int INLINE_MAX = 64 * 1024;
+    private static final byte[] EMPTY = new byte[0];
+    private byte[] bytes = EMPTY;                   // the body while it is at most INLINE_MAX
+    private Buffer[] chunks;                        // the body once it is larger
     private int count;
     int length;
 
-    private static final Buffer[] NONE = new Buffer[0];
-
     void append(Buffer chunk) {
+      int n = chunk.length();
+      if (chunks == null && length + n <= INLINE_MAX) {
+        if (length + n > bytes.length) {
+          bytes = java.util.Arrays.copyOf(bytes, Math.max(length + n, Math.max(256, 2 * bytes.length)));
+        }
+        chunk.getBytes(0, n, bytes, length);
+        length += n;
+        return;
+      }
+      if (chunks == null) {
+        chunks = new Buffer[8];
+        if (length > 0) {
+          chunks[count++] = Buffer.buffer(length).appendBytes(bytes, 0, length);
+        }
+        bytes = EMPTY;
+      }
       if (count == chunks.length) {
-        chunks = java.util.Arrays.copyOf(chunks, Math.max(4, 2 * count));
+        chunks = java.util.Arrays.copyOf(chunks, 2 * count);
       }
       chunks[count++] = chunk;
-      length += chunk.length();
+      length += n;
     }
 
     void trim() {
-      if (count > 1 && length / count < SMALL_CHUNK) {
-        Buffer merged = Buffer.buffer(length);
-        appendTo(merged);
-        chunks = new Buffer[] {merged};
-        count = 1;
+      if (chunks == null) {
+        if (bytes.length != length) {
+          bytes = length == 0 ? EMPTY : java.util.Arrays.copyOf(bytes, length);
+        }
       } else if (chunks.length != count) {
         chunks = java.util.Arrays.copyOf(chunks, count);
       }
     }
 
     Buffer appendTo(Buffer out) {
+      if (chunks == null) {
+        return out.appendBytes(bytes, 0, length);
+      }
       for (int i = 0; i < count; i++) {
         out.appendBuffer(chunks[i]);
       }
