@@ -10,7 +10,6 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
-import io.netty.channel.socket.DuplexChannel;
 import io.netty.util.ReferenceCountUtil;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -322,23 +321,10 @@ public final class ChannelSocket implements BridgeSocket {
     outputDone = true;
     Promise<Void> done = context.promise();
     shutdown = done.future();
-    Runnable fin = () -> {
-      if (!channel.isActive()) {
-        done.tryFail("socket closed");
-        return;
-      }
-      ((DuplexChannel) channel).shutdownOutput().addListener(f -> {
-        if (f.isSuccess()) {
-          done.tryComplete();
-        } else {
-          done.tryFail(f.cause());
-        }
-      });
-    };
     if (lastWrite == null || lastWrite.isDone()) {
-      fin.run();
+      Channels.shutdownOutput(channel, done);
     } else {
-      lastWrite.addListener(f -> fin.run());
+      lastWrite.addListener(f -> Channels.shutdownOutput(channel, done));
     }
     shutdown.onComplete(ar -> maybeClose());
     shutdown.onComplete(p);

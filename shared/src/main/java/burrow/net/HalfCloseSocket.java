@@ -5,7 +5,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
-import io.netty.channel.socket.DuplexChannel;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Promise;
@@ -181,19 +180,7 @@ public final class HalfCloseSocket implements BridgeSocket {
       return shutdown == null ? Future.succeededFuture() : shutdown;
     }
     Promise<Void> p = Promise.promise();
-    lastWrite.onComplete(ar -> {
-      if (!channel.isActive()) {
-        p.tryFail("socket closed");
-        return;
-      }
-      ((DuplexChannel) channel).shutdownOutput().addListener(f -> {
-        if (f.isSuccess()) {
-          p.tryComplete();
-        } else {
-          p.tryFail(f.cause());
-        }
-      });
-    });
+    lastWrite.onComplete(ar -> Channels.shutdownOutput(channel, p));
     shutdown = p.future();
     shutdown.onComplete(ar -> channel.eventLoop().execute(this::maybeClose));
     return shutdown;
