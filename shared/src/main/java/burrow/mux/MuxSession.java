@@ -13,6 +13,7 @@ import io.vertx.core.internal.buffer.BufferInternal;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -430,7 +431,11 @@ public final class MuxSession {
     }
     if (!flushScheduled) {
       flushScheduled = true;
-      context.nettyEventLoop().execute(flushTask);
+      try {
+        context.nettyEventLoop().execute(flushTask);
+      } catch (RejectedExecutionException e) {
+        flushFrames();                              // the event loop is shutting down: no later turn to wait for
+      }
     }
     if (!transportFull && transport.writeQueueFull()) {
       transportFull = true;
