@@ -62,7 +62,8 @@ class RegistryAdmissionTest {
         .setClusterPort(0).setClusterMembers(List.of()).setClusterName("t-" + UUID.randomUUID());
     registryServer = RegistryServer.start(vertx, ro).await();
     registry = registryServer.registry();
-    edge = new EdgeServer(vertx, new EdgeOptions().setHttpPort(0).setHttpsPort(-1).setControlPort(0).setInstances(1),
+    edge = new EdgeServer(vertx, new EdgeOptions().setHttpPort(0).setHttpsPort(-1).setControlPort(0).setTlsPort(-1)
+        .setInstances(1),
         new Authenticator() {
           final RegistryAuthenticator real = new RegistryAuthenticator(registry);
 

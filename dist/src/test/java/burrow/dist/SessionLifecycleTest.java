@@ -52,7 +52,8 @@ class SessionLifecycleTest extends TunnelTestBase {
     DevCertificates.Pems pems = DevCertificates.generate("localhost", List.of("127.0.0.1"));
     Files.writeString(dir.resolve("cert.pem"), pems.cert());
     Files.writeString(dir.resolve("key.pem"), pems.key());
-    EdgeOptions first = new EdgeOptions().setHttpPort(0).setHttpsPort(-1).setControlPort(0).setInstances(1)
+    EdgeOptions first = new EdgeOptions().setHttpPort(0).setHttpsPort(-1).setControlPort(0).setTlsPort(-1)
+        .setInstances(1)
         .setCertPath(dir.resolve("cert.pem").toString()).setKeyPath(dir.resolve("key.pem").toString());
     dev = DevStack.start(vertx, first, pems.caCert()).await();
     EdgeOptions again = new EdgeOptions(first.toJson()).setHttpPort(dev.edge.httpPort())
