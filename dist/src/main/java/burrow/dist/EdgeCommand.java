@@ -73,7 +73,7 @@ public final class EdgeCommand implements Callable<Integer> {
   String relayHost;
   @Option(names = "--relay-public-host", description = "address other nodes dial for this node's relay port (default: --relay-host)")
   String relayPublicHost;
-  @Option(names = "--relay-port", defaultValue = "9445", description = "node-to-node relay port (default ${DEFAULT-VALUE})")
+  @Option(names = "--relay-port", defaultValue = "9447", description = "node-to-node relay port (default ${DEFAULT-VALUE})")
   int relayPort;
   @Option(names = "--management-host", defaultValue = "127.0.0.1", description = "address of /healthz, /readyz, /metrics (default ${DEFAULT-VALUE})")
   String managementHost;

@@ -20,6 +20,26 @@ class CliTest {
   }
 
   @Test
+  void theEdgesDefaultListenersNeverShareAPort() {
+    // Every port an edge listens on by default, public or for the cluster, must differ: the relay's default used to
+    // be the TLS port's, so a cluster node started with defaults could not bind both.
+    CommandLine edge = Burrow.commandLine().getSubcommands().get("edge");
+    java.util.Map<String, Integer> ports = new java.util.TreeMap<>();
+    for (CommandLine.Model.OptionSpec o : edge.getCommandSpec().options()) {
+      String name = o.longestName();
+      if (name.endsWith("-port") && !name.startsWith("--public-") && o.defaultValue() != null) {
+        int port = Integer.parseInt(o.defaultValue());
+        if (port > 0) {
+          ports.put(name, port);
+        }
+      }
+    }
+    assertThat(ports).containsKeys("--http-port", "--https-port", "--control-port", "--tls-port", "--relay-port",
+        "--management-port");
+    assertThat(new java.util.HashSet<>(ports.values())).as("default ports %s", ports).hasSize(ports.size());
+  }
+
+  @Test
   void portThatIsNotANumberIsNamed() {
     assertThat(run("http", "80x")).isEqualTo(2);
     assertThat(err.toString()).contains("BRW-101").contains("80x").contains("Usage: burrow http");

@@ -9,8 +9,8 @@ import java.util.List;
 public class ClusterOptions {
   /** Hazelcast member port: 5701. */
   public static final int DEFAULT_CLUSTER_PORT = 5701;
-  /** Node-to-node relay port: 9445. */
-  public static final int DEFAULT_RELAY_PORT = 9445;
+  /** Node-to-node relay port: 9447 (9445 is the public TLS port). */
+  public static final int DEFAULT_RELAY_PORT = 9447;
   /** Management port (/healthz, /readyz, /metrics): 9446. */
   public static final int DEFAULT_MANAGEMENT_PORT = 9446;
   /** How long public traffic for a reconnecting agent's names is held before the usual error, in ms: 10 s. */
@@ -101,7 +101,7 @@ public class ClusterOptions {
   /** Address peers dial to reach this node's relay port; default: the relay host, or the cluster host if that is 0.0.0.0. */
   public String getRelayPublicHost() { return relayPublicHost; }
   public ClusterOptions setRelayPublicHost(String h) { this.relayPublicHost = h; return this; }
-  /** Relay port: 9445; 0 picks a free one. */
+  /** Relay port: 9447; 0 picks a free one. */
   public int getRelayPort() { return relayPort; }
   public ClusterOptions setRelayPort(int relayPort) { this.relayPort = relayPort; return this; }
   /** Shared secret nodes prove to each other on the relay port (from {@code BURROW_CLUSTER_SECRET}). */
