@@ -1,7 +1,6 @@
 package burrow.mux;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 
 /**
  * The yamux frame header (hashicorp/yamux spec.md): version(8) type(8) flags(16) stream id(32) length(32),
@@ -22,10 +21,6 @@ public final class Frame {
   public static final int FLAG_RST = 0x8;
 
   private Frame() {
-  }
-
-  public static ByteBuf header(int type, int flags, int streamId, long length) {
-    return writeHeader(Unpooled.buffer(HEADER_SIZE, HEADER_SIZE), type, flags, streamId, length);
   }
 
   /** Appends a frame header to {@code out}; returns it. */

@@ -9,7 +9,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.internal.buffer.BufferInternal;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Map;
@@ -424,7 +423,7 @@ public final class MuxSession {
       reserveBatch(Frame.HEADER_SIZE + n);
       Frame.writeHeader(batch, type, flags, streamId, length);
       if (n > 0) {
-        batch.writeBytes(((BufferInternal) payload).getByteBuf());
+        OwnedBuffers.copyTo(payload, batch);
         OwnedBuffers.release(payload);
       }
       f = batchPromise.future();

@@ -119,10 +119,6 @@ public final class ChannelSocket implements BridgeSocket {
     return promise.future();
   }
 
-  public Channel channel() {
-    return channel;
-  }
-
   public InetSocketAddress remoteAddress() {
     return (InetSocketAddress) channel.remoteAddress();
   }
@@ -145,15 +141,6 @@ public final class ChannelSocket implements BridgeSocket {
   public ChannelSocket closeHandler(Handler<Void> handler) {
     this.closeHandler = handler;
     return this;
-  }
-
-  /** Read and write state, for diagnosing a connection that stopped moving; read it on the socket's event loop. */
-  public String describe() {
-    return "ChannelSocket[" + channel + " active=" + channel.isActive() + " writable=" + channel.isWritable()
-        + " bytesBeforeWritable=" + channel.bytesBeforeWritable() + " demand=" + demand + " pending="
-        + (pending == null ? 0 : pending.size()) + " readRequested=" + readRequested + " inputDone=" + inputDone
-        + " outputDone=" + outputDone + " flushScheduled=" + flushScheduled + " closing=" + closing
-        + " drainHandler=" + (drainHandler != null) + " handler=" + (handler != null) + "]";
   }
 
   // ---------------------------------------------------------------- ReadStream

@@ -2,6 +2,7 @@ package burrow.net;
 
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
+import io.vertx.core.streams.ReadStream;
 import io.vertx.core.streams.WriteStream;
 
 /**
@@ -23,6 +24,11 @@ public final class DrainSafe<T> implements WriteStream<T> {
 
   public static <T> WriteStream<T> of(WriteStream<T> dst) {
     return dst instanceof DrainSafe<T> ? dst : new DrainSafe<>(dst);
+  }
+
+  /** {@code src.pipe().endOnFailure(false).to(dst)}, through this wrapper: the pipe burrow uses between streams. */
+  public static <T> Future<Void> pipe(ReadStream<T> src, WriteStream<T> dst) {
+    return src.pipe().endOnFailure(false).to(of(dst));
   }
 
   @Override

@@ -63,6 +63,12 @@ public final class OwnedBuffers {
     return b.slice(start, end);
   }
 
+  /** Appends the bytes of {@code b} to {@code out} (no slice object, as {@code getByteBuf()} would make). */
+  public static void copyTo(Buffer b, ByteBuf out) {
+    ByteBuf raw = raw((BufferInternal) b);
+    out.writeBytes(raw, raw.readerIndex(), raw.readableBytes());
+  }
+
   /** A heap copy of {@code length} bytes of {@code src} from {@code index}, for consumers that keep what they read. */
   public static Buffer copy(ByteBuf src, int index, int length) {
     ByteBuf heap = VertxByteBufAllocator.DEFAULT.heapBuffer(length, length);

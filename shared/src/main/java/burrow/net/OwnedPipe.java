@@ -51,10 +51,8 @@ public final class OwnedPipe {
         out.drainHandler(x -> src.resume());
       }
     });
-    result.future().onFailure(err -> {
-      src.handler(null);
-      src.resume();                                // let the rest drain away; MuxStream releases what has no reader
-    });
+    // What arrives after a failure waits in the stream, which releases it when the caller resets it.
+    result.future().onFailure(err -> src.handler(null));
     src.resume();
     return result.future();
   }

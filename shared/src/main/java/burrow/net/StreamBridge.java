@@ -30,7 +30,7 @@ public final class StreamBridge {
       stream.reset(MuxErrorCode.CANCEL);
       socket.reset();
     });
-    stream.pipe().endOnFailure(false).to(DrainSafe.of(socket)).onFailure(err -> {
+    DrainSafe.pipe(stream, socket).onFailure(err -> {
       socket.reset();
       stream.reset(MuxErrorCode.CANCEL);
     });

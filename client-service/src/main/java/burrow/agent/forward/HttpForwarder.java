@@ -105,7 +105,7 @@ public final class HttpForwarder {
           tap.requestChunk(rest);
         }
       }
-      ExchangeTap.request(stream, tap).pipe().endOnFailure(false).to(DrainSafe.of(req)).onFailure(err -> req.reset());
+      DrainSafe.pipe(ExchangeTap.request(stream, tap), req).onFailure(err -> req.reset());
     }
     return req.response().compose(resp -> {
       ExchangeListener.status(stream, resp.statusCode());
@@ -138,7 +138,7 @@ public final class HttpForwarder {
         socket.write(rest);
       }
       socket.pipe().endOnFailure(false).to(stream).onFailure(err -> stream.reset(MuxErrorCode.CANCEL));
-      stream.pipe().endOnFailure(false).to(DrainSafe.of(socket)).onFailure(err -> socket.close());
+      DrainSafe.pipe(stream, socket).onFailure(err -> socket.close());
       return Future.succeededFuture();
     });
   }

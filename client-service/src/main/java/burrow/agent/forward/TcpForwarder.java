@@ -94,8 +94,8 @@ public final class TcpForwarder {
     HalfCloseSocket local = HalfCloseSocket.wrap(plain);
     local.closeHandler(v -> tls.close());
     tls.closeHandler(v -> local.reset());
-    tls.pipe().endOnFailure(false).to(DrainSafe.of(local)).onFailure(err -> local.reset());
-    local.pipe().endOnFailure(false).to(DrainSafe.of(tls)).onFailure(err -> tls.close());
+    DrainSafe.pipe(tls, local).onFailure(err -> local.reset());
+    DrainSafe.pipe(local, tls).onFailure(err -> tls.close());
   }
 
   private static void unreachable(MuxStream stream, LocalAddr local, Throwable err) {

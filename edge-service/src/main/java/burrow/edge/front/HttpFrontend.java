@@ -183,7 +183,7 @@ public final class HttpFrontend implements Handler<HttpServerRequest> {
           socket.write(read.rest());
         }
         socket.pipe().endOnFailure(false).to(stream).onFailure(err -> stream.reset(MuxErrorCode.CANCEL));
-        stream.pipe().endOnFailure(false).to(DrainSafe.of(socket)).onFailure(err -> socket.close());
+        DrainSafe.pipe(stream, socket).onFailure(err -> socket.close());
         return null;
       });
     }
