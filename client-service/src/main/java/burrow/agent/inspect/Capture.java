@@ -2,6 +2,7 @@ package burrow.agent.inspect;
 
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
@@ -11,6 +12,7 @@ import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,11 +27,12 @@ public final class Capture {
   /** Bytes charged for a head beyond its header text: the fixed fields. */
   static final int HEAD_OVERHEAD = 256;
 
+  private final long seq;
   private final String id;
   private final String tunnelName;
   private final String remoteAddr;
   private final Instant start;
-  private final long startNanos;
+  private final long startNanos;                 // 0 for a capture read back from the ring
   private final String replayOf;
   private final String method;
   private final String uri;
@@ -39,22 +42,23 @@ public final class Capture {
   // which the garbage collector had to trace and copy on every cycle.
   private final byte[] requestHead;
   private final int headCost;
-  private final Bytes requestBody = new Bytes();
+  private final Bytes requestBody;
   private boolean requestTruncated;
   private boolean requestComplete;
   private int statusCode;
   private String reason;
   private byte[] responseHead;                   // null until the response head arrives
-  private final Bytes responseBody = new Bytes();
+  private final Bytes responseBody;
   private boolean responseTruncated;
   private boolean complete;
   private long durationNanos;
   private String error;
   long charged;                                  // bytes charged to the store; guarded by the store's lock
-  boolean evicted;                               // guarded by the store's lock
+  boolean evicted;                               // no longer charged while in flight; guarded by the store's lock
 
-  Capture(String id, String tunnelName, String remoteAddr, String method, String uri, MultiMap headers,
+  Capture(long seq, String id, String tunnelName, String remoteAddr, String method, String uri, MultiMap headers,
           String replayOf) {
+    this.seq = seq;
     this.id = id;
     this.tunnelName = tunnelName;
     this.remoteAddr = remoteAddr;
@@ -66,6 +70,12 @@ public final class Capture {
     this.requestHead = encodeHeaders(h);
     this.headCost = HEAD_OVERHEAD + uri.length() + headerCost(h);
     this.replayOf = replayOf;
+    this.requestBody = new Bytes();
+    this.responseBody = new Bytes();
+  }
+
+  long seq() {
+    return seq;
   }
 
   public String id() {
@@ -126,15 +136,17 @@ public final class Capture {
     responseTruncated = true;
   }
 
-  synchronized void finish(String error) {
+  /** @return false if it was complete already */
+  synchronized boolean finish(String error) {
     if (complete) {
-      return;
+      return false;
     }
     this.complete = true;
     this.error = error;
     requestBody.trim();
     responseBody.trim();
     this.durationNanos = System.nanoTime() - startNanos;
+    return true;
   }
 
   synchronized int requestBodyLength() {
@@ -167,6 +179,102 @@ public final class Capture {
   }
 
   private static final byte[] CRLF = {'\r', '\n'};
+
+  /**
+   * Writes this (complete) capture as one record: {@code int metaLength, meta, int requestBodyLength, request body,
+   * int responseBodyLength, response body}, the meta holding every other field (see {@link #decode}).
+   *
+   * @param room given the record's length, a writer for exactly that many bytes, or null if it cannot be kept
+   * @return whether it was written
+   */
+  synchronized boolean writeRecord(java.util.function.IntFunction<CaptureRing.Writer> room) {
+    Buffer meta = Buffer.buffer(256).appendLong(start.getEpochSecond()).appendInt(start.getNano())
+        .appendLong(durationNanos).appendInt(statusCode)
+        .appendByte((byte) ((requestTruncated ? 1 : 0) | (requestComplete ? 2 : 0) | (responseTruncated ? 4 : 0)));
+    for (String v : new String[] {tunnelName, remoteAddr, replayOf, method, uri, reason, error}) {
+      putBytes(meta, v == null ? null : v.getBytes(StandardCharsets.UTF_8));
+    }
+    putBytes(meta, requestHead);
+    putBytes(meta, responseHead);
+    long length = 12L + meta.length() + requestBody.length + responseBody.length;
+    CaptureRing.Writer w = length > Integer.MAX_VALUE ? null : room.apply((int) length);
+    if (w == null) {
+      return false;
+    }
+    w.putInt(meta.length()).put(meta.getBytes(), 0, meta.length());
+    requestBody.writeTo(w.putInt(requestBody.length));
+    responseBody.writeTo(w.putInt(responseBody.length));
+    return true;
+  }
+
+  private static void putBytes(Buffer out, byte[] b) {
+    out.appendInt(b == null ? -1 : b.length);
+    if (b != null) {
+      out.appendBytes(b);
+    }
+  }
+
+  /** The inverse of {@link #writeRecord}: a complete capture, read back from its record. */
+  static Capture decode(long seq, String id, byte[] rec) {
+    Buffer r = Buffer.buffer(rec);
+    int metaLength = r.getInt(0);
+    Instant start = Instant.ofEpochSecond(r.getLong(4), r.getInt(12));
+    long duration = r.getLong(16);
+    int status = r.getInt(24);
+    byte flags = r.getByte(28);
+    int[] at = {29};
+    String[] s = new String[7];
+    for (int i = 0; i < s.length; i++) {
+      byte[] b = getBytes(r, at);
+      s[i] = b == null ? null : new String(b, StandardCharsets.UTF_8);
+    }
+    byte[] requestHead = getBytes(r, at);
+    byte[] responseHead = getBytes(r, at);
+    int p = 4 + metaLength;
+    int reqLength = r.getInt(p);
+    Bytes req = Bytes.of(Arrays.copyOfRange(rec, p + 4, p + 4 + reqLength));
+    p += 4 + reqLength;
+    int respLength = r.getInt(p);
+    Bytes resp = Bytes.of(Arrays.copyOfRange(rec, p + 4, p + 4 + respLength));
+    return new Capture(seq, id, start, duration, status, flags, s, requestHead, responseHead, req, resp);
+  }
+
+  private static byte[] getBytes(Buffer r, int[] at) {
+    int n = r.getInt(at[0]);
+    at[0] += 4;
+    if (n < 0) {
+      return null;
+    }
+    byte[] b = r.getBytes(at[0], at[0] + n);
+    at[0] += n;
+    return b;
+  }
+
+  private Capture(long seq, String id, Instant start, long durationNanos, int statusCode, byte flags, String[] s,
+                  byte[] requestHead, byte[] responseHead, Bytes requestBody, Bytes responseBody) {
+    this.seq = seq;
+    this.id = id;
+    this.start = start;
+    this.startNanos = 0;
+    this.durationNanos = durationNanos;
+    this.statusCode = statusCode;
+    this.requestTruncated = (flags & 1) != 0;
+    this.requestComplete = (flags & 2) != 0;
+    this.responseTruncated = (flags & 4) != 0;
+    this.tunnelName = s[0];
+    this.remoteAddr = s[1];
+    this.replayOf = s[2];
+    this.method = s[3];
+    this.uri = s[4];
+    this.reason = s[5];
+    this.error = s[6];
+    this.requestHead = requestHead;
+    this.headCost = 0;
+    this.responseHead = responseHead;
+    this.requestBody = requestBody;
+    this.responseBody = responseBody;
+    this.complete = true;
+  }
 
   /** Header lines in wire form, {@code Name: value\r\n} each, ISO-8859-1 as on the wire. */
   static byte[] encodeHeaders(Map<String, List<String>> headers) {
@@ -216,7 +324,7 @@ public final class Capture {
       int n = chunk.length();
       if (chunks == null && length + n <= INLINE_MAX) {
         if (length + n > bytes.length) {
-          bytes = java.util.Arrays.copyOf(bytes, Math.max(length + n, Math.max(256, 2 * bytes.length)));
+          bytes = Arrays.copyOf(bytes, Math.max(length + n, Math.max(256, 2 * bytes.length)));
         }
         chunk.getBytes(0, n, bytes, length);
         length += n;
@@ -230,7 +338,7 @@ public final class Capture {
         bytes = EMPTY;
       }
       if (count == chunks.length) {
-        chunks = java.util.Arrays.copyOf(chunks, 2 * count);
+        chunks = Arrays.copyOf(chunks, 2 * count);
       }
       chunks[count++] = chunk;
       length += n;
@@ -239,10 +347,27 @@ public final class Capture {
     void trim() {
       if (chunks == null) {
         if (bytes.length != length) {
-          bytes = length == 0 ? EMPTY : java.util.Arrays.copyOf(bytes, length);
+          bytes = length == 0 ? EMPTY : Arrays.copyOf(bytes, length);
         }
       } else if (chunks.length != count) {
-        chunks = java.util.Arrays.copyOf(chunks, count);
+        chunks = Arrays.copyOf(chunks, count);
+      }
+    }
+
+    static Bytes of(byte[] b) {
+      Bytes out = new Bytes();
+      out.bytes = b;
+      out.length = b.length;
+      return out;
+    }
+
+    void writeTo(CaptureRing.Writer w) {
+      if (chunks == null) {
+        w.put(bytes, 0, length);
+        return;
+      }
+      for (int i = 0; i < count; i++) {
+        w.put(((BufferInternal) chunks[i]).getByteBuf(), chunks[i].length());
       }
     }
 

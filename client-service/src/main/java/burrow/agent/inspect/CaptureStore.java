@@ -2,7 +2,7 @@ package burrow.agent.inspect;
 
 import io.vertx.core.MultiMap;
 import java.util.ArrayList;
-import java.util.Iterator;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +14,9 @@ import java.util.function.Consumer;
  * The captured exchanges, oldest first, holding at most {@code inspect_db_size} bytes in total: heads and captured
  * body bytes are charged as they arrive, and room is made by evicting the oldest captures. A body that does not fit
  * (past the per-body cap, or bigger than the whole store) stops being captured; its exchange streams on regardless.
+ * A capture in flight is a {@link Capture} object; once complete it is written as one record into a
+ * {@link CaptureRing} of direct memory and read back into a new {@code Capture} when asked for, so the thousands of
+ * captures a full store holds are no work for the garbage collector.
  * Methods are short and synchronized: forwarders on the session's event loop write, the API reads.
  */
 public final class CaptureStore {
@@ -26,16 +29,19 @@ public final class CaptureStore {
 
   private final long capacity;
   private final int maxBody;
-  private final Map<String, Capture> captures = new LinkedHashMap<>();
+  private final Map<String, Capture> inFlight = new LinkedHashMap<>();   // begun, not complete; oldest first
+  private final CaptureRing ring;
+  private final List<String> tunnelNames = new ArrayList<>();            // the ring's tunnel numbers
   private final List<Consumer<Event>> listeners = new CopyOnWriteArrayList<>();
   private final String idPrefix = String.format("%08x", System.currentTimeMillis() / 1000);
   private final AtomicLong seq = new AtomicLong();
-  private long used;
+  private long inFlightCharged;
   private long highWater;
 
   public CaptureStore(InspectOptions options) {
     this.capacity = options.getDbSize();
     this.maxBody = options.getMaxBody();
+    this.ring = new CaptureRing(capacity);
   }
 
   /** @return false when {@code inspect_db_size} is -1: nothing is captured */
@@ -49,7 +55,7 @@ public final class CaptureStore {
 
   /** @return bytes charged right now */
   public synchronized long used() {
-    return used;
+    return ring.used() + inFlightCharged;
   }
 
   /** @return the most bytes ever charged at once: never more than {@link #capacity()} */
@@ -58,7 +64,7 @@ public final class CaptureStore {
   }
 
   public synchronized int size() {
-    return captures.size();
+    return inFlight.size() + ring.size();
   }
 
   /** Registers a listener, called on the thread that made the change; it must not block. */
@@ -79,12 +85,13 @@ public final class CaptureStore {
     if (!enabled()) {
       return null;
     }
-    String id = idPrefix + hex8(seq.incrementAndGet());
-    Capture c = new Capture(id, tunnelName, remoteAddr, method, uri, headers, replayOf);
+    long n = seq.incrementAndGet();
+    String id = idPrefix + hex8(n);
+    Capture c = new Capture(n, id, tunnelName, remoteAddr, method, uri, headers, replayOf);
     synchronized (this) {
-      captures.put(id, c);
+      inFlight.put(id, c);
       if (!charge(c, c.headCost())) {
-        captures.remove(id);
+        inFlight.remove(id);
         return null;
       }
     }
@@ -100,38 +107,39 @@ public final class CaptureStore {
   /**
    * Charges {@code n} more bytes to {@code c}, evicting the oldest other captures as needed.
    *
-   * @return false if they do not fit (or {@code c} was evicted): the caller must not keep the bytes
+   * @return false if they do not fit (or {@code c} was evicted or is complete): the caller must not keep the bytes
    */
   synchronized boolean charge(Capture c, long n) {
-    if (c.evicted) {
+    if (c.evicted || n > capacity || !makeRoom(n, c)) {
       return false;
     }
-    if (n > capacity) {
-      return false;
-    }
-    if (used + n <= capacity) {                     // the common case: room to spare
-      used += n;
-      c.charged += n;
-      highWater = Math.max(highWater, used);
-      return true;
-    }
-    Iterator<Capture> it = captures.values().iterator();
-    while (used + n > capacity && it.hasNext()) {
-      Capture old = it.next();
-      if (old == c) {
-        continue;
-      }
-      it.remove();
-      old.evicted = true;
-      used -= old.charged;
-      old.charged = 0;
-    }
-    if (used + n > capacity) {
-      return false;
-    }
-    used += n;
+    inFlightCharged += n;
     c.charged += n;
-    highWater = Math.max(highWater, used);
+    highWater = Math.max(highWater, used());
+    return true;
+  }
+
+  /** Evicts the oldest captures, stored or in flight, but never {@code keep}, until {@code n} more bytes fit. */
+  private boolean makeRoom(long n, Capture keep) {
+    while (used() + n > capacity) {
+      Capture oldest = null;
+      for (Capture c : inFlight.values()) {
+        if (c != keep) {
+          oldest = c;
+          break;
+        }
+      }
+      if (ring.size() > 0 && (oldest == null || ring.oldestSeq() < oldest.seq())) {
+        ring.evictOldest();
+      } else if (oldest != null) {
+        inFlight.remove(oldest.id());
+        oldest.evicted = true;
+        inFlightCharged -= oldest.charged;
+        oldest.charged = 0;
+      } else {
+        return false;
+      }
+    }
     return true;
   }
 
@@ -144,8 +152,67 @@ public final class CaptureStore {
     fire(new Event(Change.UPDATED, c));
   }
 
-  public synchronized Capture get(String id) {
-    return captures.get(id);
+  /**
+   * Completes {@code c} (with an error, or null) and moves it from the captures in flight into the ring; listeners
+   * still get {@code c} itself, which keeps its contents.
+   */
+  void finish(Capture c, String error) {
+    if (!c.finish(error)) {
+      return;
+    }
+    synchronized (this) {
+      if (!c.evicted && inFlight.remove(c.id()) != null) {
+        inFlightCharged -= c.charged;
+        c.charged = 0;
+        c.evicted = true;                               // nothing more is charged to it
+        int tunnel = tunnelNumber(c.tunnelName());
+        c.writeRecord(length -> length > capacity || !makeRoom(length, null) ? null : ring.append(c.seq(), tunnel,
+            length));
+        highWater = Math.max(highWater, used());
+      }
+    }
+    fire(new Event(Change.UPDATED, c));
+  }
+
+  /** @return direct memory the ring has taken so far */
+  synchronized long directBytes() {
+    return ring.allocated();
+  }
+
+  private int tunnelNumber(String name) {
+    int i = tunnelNames.indexOf(name);
+    if (i < 0) {
+      tunnelNames.add(name);
+      i = tunnelNames.size() - 1;
+    }
+    return i;
+  }
+
+  public Capture get(String id) {
+    long n;
+    try {
+      if (id.length() != idPrefix.length() + 8 || !id.startsWith(idPrefix)) {
+        return null;
+      }
+      n = Long.parseLong(id.substring(idPrefix.length()), 16);
+    } catch (NumberFormatException e) {
+      return null;
+    }
+    byte[] rec;
+    long full;
+    synchronized (this) {
+      Capture c = inFlight.get(id);
+      if (c != null) {
+        return c;
+      }
+      int i = ring.find(n);
+      if (i < 0) {
+        return null;
+      }
+      full = ring.seqAt(i);
+      rec = ring.read(i);
+    }
+    return Capture.decode(full, id, rec);
   }
 
   /**
@@ -153,26 +220,52 @@ public final class CaptureStore {
    * @param tunnelName  only this tunnel's (either of its names, e.g. {@code web} or {@code web (http)}), or null
    * @return newest first
    */
-  public synchronized List<Capture> list(int limit, String tunnelName) {
-    List<Capture> all = new ArrayList<>(captures.values());
-    List<Capture> out = new ArrayList<>();
-    for (int i = all.size() - 1; i >= 0 && (limit <= 0 || out.size() < limit); i--) {
-      Capture c = all.get(i);
-      if (tunnelName == null || c.tunnelName().equals(tunnelName)) {
-        out.add(c);
+  public List<Capture> list(int limit, String tunnelName) {
+    List<Object> picked = new ArrayList<>();            // a Capture in flight, or a stored record's bytes
+    List<Long> pickedSeqs = new ArrayList<>();
+    synchronized (this) {
+      List<Capture> flying = new ArrayList<>(inFlight.values());
+      int stored = ring.size();
+      int tunnel = tunnelName == null ? -1 : tunnelNames.indexOf(tunnelName);
+      // one key per candidate: its sequence number above, where it is below (a ring index, or past the ring's end an
+      // index into flying), sorted so the newest come last; sequence numbers stay below 2^31 in any agent's life
+      long[] keys = new long[stored + flying.size()];
+      int k = 0;
+      for (int i = 0; i < stored; i++) {
+        if (tunnelName == null || tunnel >= 0 && ring.tunnelAt(i) == tunnel) {
+          keys[k++] = ring.seqAt(i) << 32 | i;
+        }
       }
+      for (int i = 0; i < flying.size(); i++) {
+        if (tunnelName == null || flying.get(i).tunnelName().equals(tunnelName)) {
+          keys[k++] = flying.get(i).seq() << 32 | (stored + i);
+        }
+      }
+      Arrays.sort(keys, 0, k);
+      for (int j = k - 1; j >= 0 && (limit <= 0 || picked.size() < limit); j--) {
+        int at = (int) keys[j];
+        pickedSeqs.add(keys[j] >>> 32);
+        picked.add(at < stored ? ring.read(at) : flying.get(at - stored));
+      }
+    }
+    List<Capture> out = new ArrayList<>(picked.size());
+    for (int j = 0; j < picked.size(); j++) {
+      Object o = picked.get(j);
+      long n = pickedSeqs.get(j);
+      out.add(o instanceof Capture c ? c : Capture.decode(n, idPrefix + hex8(n), (byte[]) o));
     }
     return out;
   }
 
   public void clear() {
     synchronized (this) {
-      for (Capture c : captures.values()) {
+      for (Capture c : inFlight.values()) {
         c.evicted = true;
         c.charged = 0;
       }
-      captures.clear();
-      used = 0;
+      inFlight.clear();
+      ring.clear();
+      inFlightCharged = 0;
     }
     fire(new Event(Change.CLEARED, null));
   }

@@ -79,8 +79,7 @@ public final class CaptureTap implements ExchangeTap {
 
   @Override
   public void responseEnd() {
-    capture.finish(null);
-    store.updated(capture);
+    store.finish(capture, null);
   }
 
   @Override
@@ -88,7 +87,6 @@ public final class CaptureTap implements ExchangeTap {
     if (capture.isComplete()) {
       return;
     }
-    capture.finish(err.getMessage() == null ? err.getClass().getSimpleName() : err.getMessage());
-    store.updated(capture);
+    store.finish(capture, err.getMessage() == null ? err.getClass().getSimpleName() : err.getMessage());
   }
 }

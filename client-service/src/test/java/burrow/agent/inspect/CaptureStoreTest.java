@@ -102,4 +102,102 @@ class CaptureStoreTest {
     assertThat(s.size()).isZero();
     assertThat(s.used()).isZero();
   }
+
+  /** Completes an exchange with a request body and a response body, each fed as chunks of {@code chunk} bytes. */
+  static Capture exchange(CaptureStore s, String tunnel, String uri, int requestBytes, int responseBytes, int chunk) {
+    Capture c = s.begin(tunnel, "10.0.0.7", "POST", uri, HttpHeaders.headers().add("x-n", uri), null);
+    CaptureTap tap = new CaptureTap(s, c);
+    feed(requestBytes, chunk, uri.hashCode(), tap::requestChunk);
+    tap.requestEnd();
+    tap.response(201, "Created", HttpHeaders.headers().add("content-type", "application/octet-stream"));
+    feed(responseBytes, chunk, ~uri.hashCode(), tap::responseChunk);
+    tap.responseEnd();
+    return c;
+  }
+
+  static void feed(int total, int chunk, int seed, java.util.function.Consumer<Buffer> to) {
+    java.util.Random r = new java.util.Random(seed);
+    for (int done = 0; done < total; done += chunk) {
+      byte[] b = new byte[Math.min(chunk, total - done)];
+      r.nextBytes(b);
+      to.accept(Buffer.buffer(b));
+    }
+  }
+
+  /**
+   * Complete captures are kept as records in direct memory and read back whole: 1 MiB bodies in 64 KiB chunks and
+   * small ones, through a 10 MB store, so records wrap around the log's end and cross its 4 MiB segments.
+   */
+  @Test
+  void storedCapturesReadBackAsTheyWereCaptured() {
+    CaptureStore s = new CaptureStore(new InspectOptions().setDbSize(10_000_000));
+    for (int i = 0; i < 40; i++) {
+      int big = i % 3 == 0 ? 100 : 1 << 20;
+      Capture c = exchange(s, "web", "/x/" + i, i % 5 * 1000, big, 64 * 1024);
+      assertThat(s.used()).isLessThanOrEqualTo(10_000_000);
+      Capture back = s.get(c.id());
+      assertThat(back).isNotSameAs(c);
+      assertThat(back.toJson(true)).isEqualTo(c.toJson(true));
+      assertThat(back.rawRequest()).isEqualTo(c.rawRequest());
+      assertThat(back.replayable()).isTrue();
+      assertThat(back.isComplete()).isTrue();
+    }
+    assertThat(s.highWater()).isLessThanOrEqualTo(10_000_000).isGreaterThan(9_000_000);
+    assertThat(s.directBytes()).isEqualTo(10_000_000);
+    List<Capture> all = s.list(0, null);
+    assertThat(all.size()).isEqualTo(s.size()).isBetween(5, 20);
+    assertThat(all.get(0).toJson(false).getJsonObject("request").getString("uri")).isEqualTo("/x/39");
+    for (int i = 1; i < all.size(); i++) {
+      assertThat(all.get(i).id()).isLessThan(all.get(i - 1).id());
+    }
+    assertThat(s.list(3, null)).extracting(Capture::id).containsExactlyElementsOf(all.subList(0, 3).stream()
+        .map(Capture::id).toList());
+  }
+
+  /** The direct memory is taken as the log reaches it: one small capture in a 50 MB store takes one segment. */
+  @Test
+  void directMemoryIsTakenAsNeeded() {
+    CaptureStore s = new CaptureStore(new InspectOptions());
+    assertThat(s.directBytes()).isZero();
+    exchange(s, "web", "/", 10, 10, 10);
+    assertThat(s.directBytes()).isEqualTo(CaptureRing.SEGMENT_SIZE);
+  }
+
+  /** Captures in flight and stored ones list together, newest first, and filter by tunnel; ids that are not are null. */
+  @Test
+  void inFlightAndStoredListNewestFirst() {
+    CaptureStore s = new CaptureStore(new InspectOptions());
+    Capture a = begin(s, "/a");                                   // a long poll: still in flight
+    Capture b = exchange(s, "web (http)", "/b", 0, 5, 5);
+    Capture c = begin(s, "/c");
+    assertThat(s.list(0, null)).extracting(Capture::id).containsExactly(c.id(), b.id(), a.id());
+    assertThat(s.list(0, "web (http)")).extracting(Capture::id).containsExactly(b.id());
+    assertThat(s.list(0, "nope")).isEmpty();
+    assertThat(s.get(a.id())).isSameAs(a);
+    assertThat(s.get(b.id()).toJson(true)).isEqualTo(b.toJson(true));
+    assertThat(s.get(b.id().substring(0, 8) + "ffffffff")).isNull();
+    assertThat(s.get("not-an-id")).isNull();
+    assertThat(s.get("zzzzzzzzzzzzzzzz")).isNull();
+    assertThat(s.size()).isEqualTo(3);
+  }
+
+  /** Room is made by evicting the oldest capture, whether it is stored or still in flight. */
+  @Test
+  void evictsTheOldestWhetherStoredOrInFlight() {
+    CaptureStore s = new CaptureStore(new InspectOptions().setDbSize(40_000));
+    Capture poll = begin(s, "/poll");                             // oldest, in flight
+    Capture first = exchange(s, "web", "/1", 0, 15_000, 5_000);
+    Capture second = exchange(s, "web", "/2", 0, 15_000, 5_000);
+    Capture third = exchange(s, "web", "/3", 0, 15_000, 5_000);  // needs room: the poll goes, then /1
+    assertThat(s.get(poll.id())).isNull();
+    assertThat(s.get(first.id())).isNull();
+    assertThat(s.list(0, null)).extracting(Capture::id).containsExactly(third.id(), second.id());
+    // the evicted poll finishes later: it is not stored again, and its late bytes are not charged
+    CaptureTap late = new CaptureTap(s, poll);
+    long used = s.used();
+    late.responseChunk(Buffer.buffer(new byte[1000]));
+    late.responseEnd();
+    assertThat(s.used()).isEqualTo(used);
+    assertThat(s.size()).isEqualTo(2);
+  }
 }
