@@ -2,6 +2,7 @@ package burrow.proto;
 
 import burrow.error.BurrowException;
 import burrow.error.ErrorCode;
+import burrow.net.OwnedBuffers;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
@@ -43,9 +44,11 @@ public final class Heads {
     stream.endHandler(v -> promise.tryFail(new BurrowException(ErrorCode.PROTOCOL_ERROR, "stream ended before its head")));
     stream.handler(chunk -> {
       if (promise.future().isComplete()) {
+        OwnedBuffers.release(chunk);
         return;
       }
       acc.appendBuffer(chunk);
+      OwnedBuffers.release(chunk);                    // from a stream that delivers owned buffers: copied above
       if (acc.length() < 4) {
         return;
       }

@@ -31,6 +31,7 @@ final class CaptureRing {
   private int[] tunnels = new int[256];
   private int first;
   private int count;
+  private long dropped;                                // records evicted or cleared ever: record i's number is dropped + i
 
   CaptureRing(long capacity) {
     this.capacity = Math.max(0, capacity);
@@ -51,8 +52,14 @@ final class CaptureRing {
     return count == 0 ? Long.MAX_VALUE : seqs[first];
   }
 
+  /** @return the number of the oldest record: numbers only grow, so a record is still here while its number is */
+  long firstNumber() {
+    return dropped;
+  }
+
   /** Drops the oldest record. */
   void evictOldest() {
+    dropped++;
     head += lengths[first];
     first = (first + 1) % seqs.length;
     count--;
@@ -63,6 +70,7 @@ final class CaptureRing {
   }
 
   void clear() {
+    dropped += count;
     head = tail = 0;
     first = 0;
     count = 0;
@@ -195,7 +203,11 @@ final class CaptureRing {
         long p = physical(pos);
         int n = (int) Math.min(len - done, room(p));
         int at = (int) (p & SEGMENT_MASK);
-        b.getBytes(b.readerIndex() + done, segment(p).duplicate().limit(at + n).position(at));
+        if (b.hasArray()) {                            // the forwarder's chunks: heap buffers, copied with no view
+          segment(p).put(at, b.array(), b.arrayOffset() + b.readerIndex() + done, n);
+        } else {
+          b.getBytes(b.readerIndex() + done, segment(p).duplicate().limit(at + n).position(at));
+        }
         done += n;
         pos += n;
       }

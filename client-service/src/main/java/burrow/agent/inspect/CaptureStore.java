@@ -221,38 +221,60 @@ public final class CaptureStore {
    * @return newest first
    */
   public List<Capture> list(int limit, String tunnelName) {
-    List<Object> picked = new ArrayList<>();            // a Capture in flight, or a stored record's bytes
-    List<Long> pickedSeqs = new ArrayList<>();
+    long[] seqs;
+    long[] numbers;                                     // a stored record's number, or -1 - its index in flying
+    List<Capture> flying;
+    int picked = 0;
     synchronized (this) {
-      List<Capture> flying = new ArrayList<>(inFlight.values());
+      flying = new ArrayList<>(inFlight.values());
       int stored = ring.size();
       int tunnel = tunnelName == null ? -1 : tunnelNames.indexOf(tunnelName);
-      // one key per candidate: its sequence number above, where it is below (a ring index, or past the ring's end an
-      // index into flying), sorted so the newest come last; sequence numbers stay below 2^31 in any agent's life
+      // one key per candidate, its sequence number above its place in cand below, sorted so the newest come last
+      // (sequence numbers stay below 2^31 in any agent's life)
       long[] keys = new long[stored + flying.size()];
+      long[] cand = new long[keys.length];
       int k = 0;
       for (int i = 0; i < stored; i++) {
         if (tunnelName == null || tunnel >= 0 && ring.tunnelAt(i) == tunnel) {
-          keys[k++] = ring.seqAt(i) << 32 | i;
+          cand[k] = ring.firstNumber() + i;
+          keys[k] = ring.seqAt(i) << 32 | k;
+          k++;
         }
       }
       for (int i = 0; i < flying.size(); i++) {
         if (tunnelName == null || flying.get(i).tunnelName().equals(tunnelName)) {
-          keys[k++] = flying.get(i).seq() << 32 | (stored + i);
+          cand[k] = -1 - i;
+          keys[k] = flying.get(i).seq() << 32 | k;
+          k++;
         }
       }
       Arrays.sort(keys, 0, k);
-      for (int j = k - 1; j >= 0 && (limit <= 0 || picked.size() < limit); j--) {
-        int at = (int) keys[j];
-        pickedSeqs.add(keys[j] >>> 32);
-        picked.add(at < stored ? ring.read(at) : flying.get(at - stored));
+      int n = limit <= 0 ? k : Math.min(k, limit);
+      seqs = new long[n];
+      numbers = new long[n];
+      for (int j = k - 1; j >= k - n; j--) {
+        seqs[picked] = keys[j] >>> 32;
+        numbers[picked++] = cand[(int) keys[j]];
       }
     }
-    List<Capture> out = new ArrayList<>(picked.size());
-    for (int j = 0; j < picked.size(); j++) {
-      Object o = picked.get(j);
-      long n = pickedSeqs.get(j);
-      out.add(o instanceof Capture c ? c : Capture.decode(n, idPrefix + hex8(n), (byte[]) o));
+    // records are copied out one at a time, so a long list never holds the lock the forwarders take for long; one
+    // evicted meanwhile is left out
+    List<Capture> out = new ArrayList<>(picked);
+    for (int j = 0; j < picked; j++) {
+      if (numbers[j] < 0) {
+        out.add(flying.get((int) (-1 - numbers[j])));
+        continue;
+      }
+      byte[] rec = null;
+      synchronized (this) {
+        long i = numbers[j] - ring.firstNumber();
+        if (i >= 0 && i < ring.size()) {
+          rec = ring.read((int) i);
+        }
+      }
+      if (rec != null) {
+        out.add(Capture.decode(seqs[j], idPrefix + hex8(seqs[j]), rec));
+      }
     }
     return out;
   }

@@ -140,6 +140,11 @@ public final class HttpFrontend implements Handler<HttpServerRequest> {
     } else if (!upgrade) {
       req.pipe().endOnFailure(false).to(stream).onFailure(err -> stream.reset(MuxErrorCode.CANCEL));
     }
+    if (!upgrade) {
+      // The body goes out through an OwnedPipe: from the first frame on, take the link's buffers without a copy (the
+      // frames that arrive while the head hops to the public connection's loop were a quarter of a 1 MiB body).
+      stream.deliverOwned();
+    }
     // The response head is written on the public connection's loop (one hop), not the session's.
     return Heads.readOne(stream).compose(read -> {
       Promise<Void> done = Promise.promise();
