@@ -109,6 +109,7 @@ class ChannelSocketTest {
           stream.handler(null);
           if (first.getByte(0) == 'H') {             // a response body of HTTP_BODY bytes, for OwnedPipe
             OwnedBuffers.release(first);
+            stream.write(burrow.proto.Heads.encode(new io.vertx.core.json.JsonObject().put("s", 200)));
             Buffer chunk = Buffer.buffer(new byte[64 * 1024]);
             writeBody(stream, chunk, HTTP_BODY / chunk.length());
             return;
@@ -134,14 +135,25 @@ class ChannelSocketTest {
     // As a node following another node's port: the connection's event loop is not the mux session's.
     publicCrossThreadPort = publicListener(edge, otherCtx, "E");
     publicResetPort = publicListener(edge, otherCtx, "R");
-    // An HTTP server whose responses are mux streams piped with OwnedPipe, as the edge's HTTP frontend does.
-    httpPort = await(vertx.createHttpServer().requestHandler(req -> edge.open().onSuccess(stream -> {
-      stream.write(Buffer.buffer("H"));
-      stream.end();
-      req.response().putHeader("content-length", String.valueOf(HTTP_BODY));
-      OwnedPipe.pipe(stream, req.response()).onFailure(err -> req.response().reset());
-      req.response().closeHandler(v -> stream.reset(burrow.mux.MuxErrorCode.CANCEL));
-    })).listen(0, "127.0.0.1")).actualPort();
+    // An HTTP server whose responses are mux streams piped with OwnedPipe, as the edge's HTTP frontend does: the
+    // stream delivers owned buffers from its first frame, its head is read on the session's loop, and the body piped
+    // from the request's loop, so frames arriving during that hop wait in the stream.
+    httpPort = await(vertx.createHttpServer().requestHandler(req -> {
+      io.vertx.core.Context reqCtx = Vertx.currentContext();
+      edge.open().onSuccess(stream -> {
+        stream.write(Buffer.buffer("H"));
+        stream.end();
+        req.response().closeHandler(v -> stream.reset(burrow.mux.MuxErrorCode.CANCEL));
+        stream.deliverOwned();
+        burrow.proto.Heads.readOne(stream).onSuccess(read -> reqCtx.runOnContext(v -> {
+          req.response().putHeader("content-length", String.valueOf(HTTP_BODY));
+          if (read.rest() != null) {
+            req.response().write(read.rest());
+          }
+          OwnedPipe.pipe(stream, req.response()).onFailure(err -> req.response().reset());
+        })).onFailure(err -> req.response().reset());
+      });
+    }).listen(0, "127.0.0.1")).actualPort();
   }
 
   private static int publicListener(MuxSession edge, ContextInternal ctx, String service) throws Exception {

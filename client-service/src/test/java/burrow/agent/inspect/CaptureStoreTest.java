@@ -200,4 +200,38 @@ class CaptureStoreTest {
     assertThat(s.used()).isEqualTo(used);
     assertThat(s.size()).isEqualTo(2);
   }
+
+  /** A body chunk in direct memory is stored as well as a heap one; a record's number stays its own after evictions. */
+  @Test
+  void directChunksAndRecordNumbers() {
+    CaptureStore s = new CaptureStore(new InspectOptions().setDbSize(200_000).setMaxBody(100_000));
+    Capture c = s.begin("web", "10.0.0.7", "GET", "/d", HttpHeaders.headers(), null);
+    CaptureTap tap = new CaptureTap(s, c);
+    tap.requestEnd();
+    tap.response(200, "OK", HttpHeaders.headers());
+    byte[] bytes = new byte[70_000];
+    new java.util.Random(3).nextBytes(bytes);
+    io.netty.buffer.ByteBuf direct = io.netty.buffer.Unpooled.directBuffer(bytes.length).writeBytes(bytes);
+    tap.responseChunk(io.vertx.core.internal.buffer.BufferInternal.buffer(direct.slice(0, 60_000)));
+    tap.responseChunk(io.vertx.core.internal.buffer.BufferInternal.buffer(direct.slice(60_000, 10_000)));
+    tap.responseEnd();
+    var back = s.get(c.id()).toJson(true).getJsonObject("response").getString("raw");
+    assertThat(back).isEqualTo(c.toJson(true).getJsonObject("response").getString("raw"));
+    direct.release();
+
+    CaptureRing ring = new CaptureRing(1000);
+    for (int i = 0; i < 5; i++) {
+      ring.append(i, 0, 300).put(new byte[300], 0, 300);
+      if (ring.used() > 700) {
+        ring.evictOldest();
+      }
+    }
+    assertThat(ring.size()).isEqualTo(2);
+    assertThat(ring.firstNumber()).isEqualTo(3);
+    assertThat(ring.seqAt(0)).isEqualTo(3);
+    assertThat(ring.find(4)).isEqualTo(1);
+    assertThat(ring.find(0)).isEqualTo(-1);
+    ring.clear();
+    assertThat(ring.firstNumber()).isEqualTo(5);
+  }
 }
