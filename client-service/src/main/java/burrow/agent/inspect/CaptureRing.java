@@ -79,8 +79,17 @@ final class CaptureRing {
   /**
    * Starts a record of exactly {@code length} bytes; the caller has made room ({@code used() + length <= capacity})
    * and writes exactly that many bytes through the writer.
+   *
+   * @return the writer, or null if the JVM has no direct memory left for the log's next segment
    */
   Writer append(long seq, int tunnel, int length) {
+    try {
+      for (long p = tail; p < tail + length; p += room(physical(p))) {
+        segment(physical(p));                          // take the memory first: a record is written whole or not at all
+      }
+    } catch (OutOfMemoryError e) {                     // direct memory (-XX:MaxDirectMemorySize) below inspect_db_size
+      return null;
+    }
     if (count == seqs.length) {
       grow();
     }
