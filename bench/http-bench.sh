@@ -16,12 +16,15 @@
 #                                       100 B load and 1 MiB load (PROFILE_SECONDS each) and summarise hot frames
 #   BENCH_JAVA_OPTS=...                 extra JVM flags for edge and agent
 #   AGENT_GC="-XX:+UseParallelGC -Xmn64m"  the agent's collector flags (default: those bin/burrow starts it with)
+#   EDGE_GC="-XX:+UseParallelGC"        the edge's collector flags (default: those bin/burrow starts it with)
 #   AGENT_ARGS="-inspect=false"         extra flags for `burrow http` (default none: it captures, as ngrok does)
 #   INITIAL_WARMUP=90                   untimed JIT warm-up of each tunnel before round 1 (seconds of 100 B load;
 #                                       on a loaded 2-core box C2 needs minutes: 30 s left rounds 1-2 cold)
 #   PACED_DELAY_MS=5                    latency under a paced load too: the same 50 connections, each waiting this long
 #                                       after every answer (wrk's delay(); ~9k req/s offered), so the p99 measures the
 #                                       hops rather than the queue of a saturated 2-core box; 0 skips it
+#   INITIAL_WARMUP_BIG=15               the same with 1 MiB downloads (3 s left the 1 MiB path JIT-cold in round 1: the
+#                                       tunnel's CPU per MiB fell from 3.65 to 2.44 ms between rounds 1 and 3)
 #   MAX_SECONDS=2400                    hard bound on the whole run
 #   KEEP_TMP=1                          keep the temp dir (logs, configs, raw wrk output)
 set -euo pipefail
@@ -30,6 +33,7 @@ ROUNDS=${ROUNDS:-3}
 DURATION=${DURATION:-10}
 WARMUP=${WARMUP:-3}
 INITIAL_WARMUP=${INITIAL_WARMUP:-90}
+INITIAL_WARMUP_BIG=${INITIAL_WARMUP_BIG:-15}
 TUNNEL_INSTANCES=${TUNNEL_INSTANCES:-"2 1"}
 HAPROXY_THREADS=${HAPROXY_THREADS:-1}
 ABORT_ROUNDS=${ABORT_ROUNDS:-10}
@@ -48,12 +52,13 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 jar="$root/dist/target/burrow-all.jar"
 stamp="$(date +%Y%m%d-%H%M%S)"
 results="$root/bench/results/$stamp"
-JAVA_OPTS=(-XX:+UseParallelGC --add-opens java.base/java.lang=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED)
+read -r -a edge_gc <<< "${EDGE_GC:--XX:+UseParallelGC}"
+JAVA_OPTS=("${edge_gc[@]}" --add-opens java.base/java.lang=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED)
 # shellcheck disable=SC2206
 [ -n "$BENCH_JAVA_OPTS" ] && JAVA_OPTS+=($BENCH_JAVA_OPTS)
 # the agent as bin/burrow starts it (AGENT_GC replaces its collector flags; it keeps captures alive, see PERFORMANCE.md)
 read -r -a agent_gc <<< "${AGENT_GC:--XX:+UseParallelGC -Xmn64m}"
-AGENT_OPTS=("${agent_gc[@]}" "${JAVA_OPTS[@]:1}")
+AGENT_OPTS=("${agent_gc[@]}" "${JAVA_OPTS[@]:${#edge_gc[@]}}")
 
 log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { log "FATAL: $*"; exit 1; }
@@ -290,10 +295,10 @@ paced_lua="$tmp/paced.lua"
 printf 'function delay()\n  return %s\nend\n' "$PACED_DELAY_MS" > "$paced_lua"
 
 if [ "$ROUNDS" -gt 0 ]; then
-  log "initial warm-up of the tunnels (${INITIAL_WARMUP}s each, untimed)"
+  log "initial warm-up of the tunnels (${INITIAL_WARMUP}s of 100 B and ${INITIAL_WARMUP_BIG}s of 1 MiB each, untimed)"
   for t in "${TUNNELS[@]}"; do
     run_wrk "$t" $SMALL_CONNS "$INITIAL_WARMUP" /small.txt /dev/null
-    run_wrk "$t" $BIG_CONNS 3 /big.bin /dev/null
+    run_wrk "$t" $BIG_CONNS "$INITIAL_WARMUP_BIG" /big.bin /dev/null
   done
 fi
 
