@@ -119,7 +119,6 @@ public final class Capture {
 
   synchronized void requestEnded() {
     requestComplete = true;
-    requestBody.trim();
   }
 
   synchronized void response(int status, String reason, Map<String, List<String>> headers) {
@@ -143,8 +142,6 @@ public final class Capture {
     }
     this.complete = true;
     this.error = error;
-    requestBody.trim();
-    responseBody.trim();
     this.durationNanos = System.nanoTime() - startNanos;
     return true;
   }
@@ -307,80 +304,86 @@ public final class Capture {
   }
 
   /**
-   * A body: up to 64 KiB in one byte array (grown by doubling, trimmed when the body ends: the fewest objects for the
-   * collector to copy while the capture lives), past that as the chunks it arrived in, kept without a copy (the
-   * forwarder's chunks are fresh heap buffers nobody writes to again). Growing one array by doubling for large bodies
-   * copied every byte two to three times on the agent's event loop, most of its cost on large downloads.
+   * A body while it streams: chunks of at least 4 KiB are kept as they arrived, without a copy (the forwarder's chunks
+   * are fresh heap buffers nobody writes to again), smaller ones are copied together into arrays of up to 4 KiB, so a
+   * body trickling in tiny pieces costs no object per piece. A body read back from
+   * the ring is one array. The capture is written into the ring once complete, so none of this lives long.
    */
   private static final class Bytes {
-    private static final int INLINE_MAX = 64 * 1024;
-    private static final byte[] EMPTY = new byte[0];
-    private byte[] bytes = EMPTY;                   // the body while it is at most INLINE_MAX
-    private Buffer[] chunks;                        // the body once it is larger
+    private static final int KEEP = 4096;
+    private Object[] parts = new Object[2];         // a kept Buffer, or a byte[] holding lens[i] bytes
+    private int[] lens = new int[2];
     private int count;
+    private boolean open;                           // parts[count - 1] is a byte[] with room for more small chunks
     int length;
-
-    void append(Buffer chunk) {
-      int n = chunk.length();
-      if (chunks == null && length + n <= INLINE_MAX) {
-        if (length + n > bytes.length) {
-          bytes = Arrays.copyOf(bytes, Math.max(length + n, Math.max(256, 2 * bytes.length)));
-        }
-        chunk.getBytes(0, n, bytes, length);
-        length += n;
-        return;
-      }
-      if (chunks == null) {
-        chunks = new Buffer[8];
-        if (length > 0) {
-          chunks[count++] = Buffer.buffer(length).appendBytes(bytes, 0, length);
-        }
-        bytes = EMPTY;
-      }
-      if (count == chunks.length) {
-        chunks = Arrays.copyOf(chunks, 2 * count);
-      }
-      chunks[count++] = chunk;
-      length += n;
-    }
-
-    void trim() {
-      if (chunks == null) {
-        if (bytes.length != length) {
-          bytes = length == 0 ? EMPTY : Arrays.copyOf(bytes, length);
-        }
-      } else if (chunks.length != count) {
-        chunks = Arrays.copyOf(chunks, count);
-      }
-    }
 
     static Bytes of(byte[] b) {
       Bytes out = new Bytes();
-      out.bytes = b;
+      if (b.length > 0) {
+        out.add(b, b.length);
+      }
       out.length = b.length;
       return out;
     }
 
-    void writeTo(CaptureRing.Writer w) {
-      if (chunks == null) {
-        w.put(bytes, 0, length);
+    void append(Buffer chunk) {
+      int n = chunk.length();
+      length += n;
+      if (n >= KEEP) {
+        open = false;
+        add(chunk, n);
         return;
       }
+      if (open) {
+        byte[] last = (byte[]) parts[count - 1];
+        int used = lens[count - 1];
+        if (used + n <= KEEP) {
+          if (used + n > last.length) {               // grow by doubling up to KEEP: a 100-byte body takes 256
+            last = Arrays.copyOf(last, Math.min(KEEP, Math.max(used + n, 2 * last.length)));
+            parts[count - 1] = last;
+          }
+          chunk.getBytes(0, n, last, used);
+          lens[count - 1] = used + n;
+          return;
+        }
+      }
+      byte[] fresh = new byte[Math.max(256, n)];
+      chunk.getBytes(0, n, fresh, 0);
+      add(fresh, n);
+      open = true;
+    }
+
+    private void add(Object part, int n) {
+      if (count == parts.length) {
+        parts = Arrays.copyOf(parts, 2 * count);
+        lens = Arrays.copyOf(lens, 2 * count);
+      }
+      parts[count] = part;
+      lens[count++] = n;
+    }
+
+    void writeTo(CaptureRing.Writer w) {
       for (int i = 0; i < count; i++) {
-        w.put(((BufferInternal) chunks[i]).getByteBuf(), chunks[i].length());
+        if (parts[i] instanceof byte[] b) {
+          w.put(b, 0, lens[i]);
+        } else {
+          w.put(((BufferInternal) parts[i]).getByteBuf(), lens[i]);
+        }
       }
     }
 
     Buffer appendTo(Buffer out) {
-      if (chunks == null) {
-        return out.appendBytes(bytes, 0, length);
-      }
       for (int i = 0; i < count; i++) {
-        out.appendBuffer(chunks[i]);
+        if (parts[i] instanceof byte[] b) {
+          out.appendBytes(b, 0, lens[i]);
+        } else {
+          out.appendBuffer((Buffer) parts[i]);
+        }
       }
       return out;
     }
   }
+
 
   /** @param raw whether to include the base64 raw bytes (the detail and list resources both do, as ngrok) */
   public synchronized JsonObject toJson(boolean raw) {

@@ -234,4 +234,28 @@ class CaptureStoreTest {
     ring.clear();
     assertThat(ring.firstNumber()).isEqualTo(5);
   }
+
+  /** Bodies in pieces of every size, from 1 byte to more than 4 KiB, come back as they were sent. */
+  @Test
+  void bodiesOfMixedPieceSizesReadBackWhole() {
+    CaptureStore s = new CaptureStore(new InspectOptions());
+    java.util.Random r = new java.util.Random(11);
+    Capture c = s.begin("web", "10.0.0.7", "POST", "/mixed", HttpHeaders.headers(), null);
+    CaptureTap tap = new CaptureTap(s, c);
+    Buffer sent = Buffer.buffer();
+    for (int i = 0; i < 400; i++) {
+      byte[] b = new byte[r.nextInt(10) < 7 ? 1 + r.nextInt(300) : 1 + r.nextInt(9000)];
+      r.nextBytes(b);
+      sent.appendBytes(b);
+      tap.requestChunk(Buffer.buffer(b));
+    }
+    tap.requestEnd();
+    tap.response(204, "No Content", HttpHeaders.headers());
+    tap.responseEnd();
+    String raw = s.get(c.id()).toJson(true).getJsonObject("request").getString("raw");
+    byte[] all = java.util.Base64.getDecoder().decode(raw);
+    Buffer body = Buffer.buffer(all).slice(all.length - sent.length(), all.length);
+    assertThat(body).isEqualTo(sent);
+    assertThat(c.rawRequest()).isEqualTo(Buffer.buffer(all));
+  }
 }
