@@ -150,7 +150,7 @@ public final class HttpFrontend implements Handler<HttpServerRequest> {
       Promise<Void> done = Promise.promise();
       reqContext.runOnContext(v -> respond(req, stream, read, upgrade).onComplete(done));
       return done.future();
-    });
+    }).onFailure(err -> stream.reset(MuxErrorCode.CANCEL));  // nobody reads it now: release what it holds
   }
 
   /** A request has a body when it says so: a Content-Length above 0 or a Transfer-Encoding (HTTP/2: not ended). */
