@@ -36,10 +36,9 @@ public final class Capture {
   private final String replayOf;
   private final String method;
   private final String uri;
-  // Heads and bodies are kept as compact byte arrays (header lines in wire form, bodies trimmed to size) and turned
-  // back into maps and buffers only when shown: a full 50 MB store holds tens of thousands of captures, and as maps,
-  // lists, strings and growable buffers each cost about 4 KB of heap in some 60 objects (2.5 times what it is charged),
-  // which the garbage collector had to trace and copy on every cycle.
+  // Heads are kept in wire form (header lines as bytes) and turned back into maps only when shown: few objects per
+  // capture in flight, and the form its record in the ring takes (see writeRecord). The record layout is written by
+  // hand: it is a dozen fields, and a serialization library would add a dependency for what two methods do.
   private final byte[] requestHead;
   private final int headCost;
   private final Bytes requestBody;
