@@ -16,7 +16,7 @@ public class MuxOptions {
    */
   public static final long DEFAULT_WINDOW_TUNE_MILLIS = 10;
   /** Largest DATA payload we send in one frame, in bytes: 16 KiB. */
-  public static final int DEFAULT_MAX_FRAME_SIZE = Integer.getInteger("burrow.mux.maxFrameSize", 16 * 1024);
+  public static final int DEFAULT_MAX_FRAME_SIZE = 16 * 1024;
   /** Most concurrent streams per session: 65,536. A SYN past it is answered with RST (REFUSED). */
   public static final int DEFAULT_MAX_STREAMS = 65_536;
   /** Interval between keep-alive pings, in milliseconds: 10 s. 0 disables. */
