@@ -78,6 +78,7 @@ class ChannelSocketTest {
   private static int publicCrossThreadPort;
   private static int httpPort;
   private static final int HTTP_BODY = 8 << 20;
+  private static MuxSession edgeMux;
 
   @BeforeAll
   static void setUp() throws Exception {
@@ -97,8 +98,8 @@ class ChannelSocketTest {
     // The mux over loopback TCP; the agent side connects each stream to the local service its first byte names.
     ContextInternal agentCtx = vi.createEventLoopContext();
     NetServer control = vertx.createNetServer();
-    Promise<MuxSession> edgeMux = Promise.promise();
-    control.connectHandler(so -> edgeMux.complete(new MuxSession(Vertx.currentContext(), new NetSocketTransport(so),
+    Promise<MuxSession> edgeAccepted = Promise.promise();
+    control.connectHandler(so -> edgeAccepted.complete(new MuxSession(Vertx.currentContext(), new NetSocketTransport(so),
         new MuxOptions(), false).start()));
     int controlPort = await(control.listen(0, "127.0.0.1")).actualPort();
     Promise<Void> dialled = Promise.promise();
@@ -124,7 +125,8 @@ class ChannelSocketTest {
       dialled.complete();
     }).onFailure(dialled::fail));
     await(dialled.future());
-    MuxSession edge = await(edgeMux.future());
+    MuxSession edge = await(edgeAccepted.future());
+    ChannelSocketTest.edgeMux = edge;
     // The public side: each connection opens a stream, names the service in its first byte, and is bridged to it.
     ContextInternal edgeCtx = (ContextInternal) edge.context();
     ContextInternal otherCtx = vi.createEventLoopContext();
@@ -247,6 +249,66 @@ class ChannelSocketTest {
         s.getInputStream().readNBytes(100_000);
       }
     }
+    assertNoLeaks();
+  }
+
+  @Test
+  void theFramesOfOneReadReachTheDestinationAsOneWrite() throws Exception {
+    // 8 MiB in 16 KiB frames, sent 4 frames per flush: without coalescing, at least one write per frame (512).
+    int frames = HTTP_BODY / (16 * 1024);
+    java.util.concurrent.atomic.AtomicInteger writes = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicLong bytes = new java.util.concurrent.atomic.AtomicLong();
+    java.util.concurrent.atomic.AtomicInteger heapWrites = new java.util.concurrent.atomic.AtomicInteger();
+    Promise<Void> ended = Promise.promise();
+    io.vertx.core.streams.WriteStream<Buffer> recorder = new io.vertx.core.streams.WriteStream<>() {
+      public io.vertx.core.streams.WriteStream<Buffer> exceptionHandler(io.vertx.core.Handler<Throwable> h) {
+        return this;
+      }
+
+      public Future<Void> write(Buffer data) {
+        writes.incrementAndGet();
+        bytes.addAndGet(data.length());
+        if (!OwnedBuffers.isOwned(data)) {
+          heapWrites.incrementAndGet();
+        }
+        return Future.succeededFuture();
+      }
+
+      public Future<Void> end() {
+        ended.tryComplete();
+        return Future.succeededFuture();
+      }
+
+      public io.vertx.core.streams.WriteStream<Buffer> setWriteQueueMaxSize(int maxSize) {
+        return this;
+      }
+
+      public boolean writeQueueFull() {
+        return false;
+      }
+
+      public io.vertx.core.streams.WriteStream<Buffer> drainHandler(io.vertx.core.Handler<Void> handler) {
+        return this;
+      }
+    };
+    Promise<Void> piped = Promise.promise();
+    edgeMux.context().runOnContext(v -> edgeMux.open().onSuccess(stream -> {
+      stream.write(Buffer.buffer("H"));
+      stream.end();
+      stream.deliverOwned();
+      burrow.proto.Heads.readOne(stream).onSuccess(read -> {
+        if (read.rest() != null) {
+          bytes.addAndGet(read.rest().length());
+          OwnedBuffers.release(read.rest());
+        }
+        OwnedPipe.pipe(stream, recorder).onComplete(piped);
+      }).onFailure(piped::fail);
+    }).onFailure(piped::fail));
+    await(piped.future());
+    await(ended.future());
+    assertEquals(HTTP_BODY, bytes.get());
+    assertEquals(0, heapWrites.get(), "every write is the link's own (direct) buffers");
+    assertTrue(writes.get() < frames / 2, writes.get() + " writes for " + frames + " frames");
     assertNoLeaks();
   }
 
