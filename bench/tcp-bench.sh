@@ -28,6 +28,11 @@ wait_port() { # port, seconds
   for _ in $(seq 1 $(( $2 * 10 ))); do (exec 3<>/dev/tcp/127.0.0.1/"$1") 2>/dev/null && return 0; sleep 0.1; done
   echo "port $1 did not open" >&2; tail -n 20 "$work"/*.log >&2 || true; return 1
 }
+wait_forwarding() { # agent log, public port, seconds: the agent printed its forwarding line for that port
+  # (not wait_port: a probe through the tunnel reaches iperf3's server, which can then turn the next client away)
+  for _ in $(seq 1 $(( $3 * 10 ))); do grep -q "tcp://127.0.0.1:$2 " "$1" 2>/dev/null && return 0; sleep 0.1; done
+  echo "no tunnel on port $2" >&2; tail -n 20 "$1" >&2 || true; return 1
+}
 median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 gbits() { # port -> Gbit/s of one 5 s stream
   iperf3 -c 127.0.0.1 -p "$1" -t 5 -J | python3 -c '
@@ -65,10 +70,10 @@ wait_port "$iperf_port" 10; wait_port "$socat_port" 10; wait_port "$control" 60
 ca="$BURROW_HOME/edge/localhost/ca.pem"
 BURROW_JAVA_OPTS="${JAVA_OPTS[*]}" "$root/bin/burrow" tcp --server 127.0.0.1:"$control" --root-cas "$ca" \
   -remote-addr 127.0.0.1:"$pub" "$iperf_port" > "$work/agent.log" 2>&1 & agent_pid=$!; pids+=($agent_pid)
-wait_port "$pub" 60
+wait_forwarding "$work/agent.log" "$pub" 60
 BURROW_JAVA_OPTS="${JAVA_OPTS[*]} -Dburrow.mux.maxWindow=262144" "$root/bin/burrow" tcp --server 127.0.0.1:"$control" \
   --root-cas "$ca" -remote-addr 127.0.0.1:"$fixed_pub" "$iperf_port" > "$work/agent-fixed.log" 2>&1 & pids+=($!)
-wait_port "$fixed_pub" 60
+wait_forwarding "$work/agent-fixed.log" "$fixed_pub" 60
 
 if [ -z "${SKIP_STREAM:-}" ]; then                  # SKIP_STREAM=1: only connections per second and heap
 echo "== one TCP stream, iperf3 -t 5, median of 3 (Gbit/s)"
