@@ -408,10 +408,8 @@ public final class MuxSession {
       return context.failedFuture(new MuxException(MuxErrorCode.SESSION_CLOSED, "session is closed"));
     }
     // Frames of one event-loop turn go out together, flushed once at the end of the turn (one TLS write, one
-    // syscall). Headers and payloads that are not owned are copied into direct batches of exactly one TLS record's
-    // plaintext (16 KiB): a payload that does not fit goes on in the next batch, so every batch but the turn's last is
-    // one full record (a 16 KiB payload behind its 12-byte header as one write was a full record and a 12-byte one).
-    // A large payload read from a socket (owned) goes out as it is behind its header, with no copy.
+    // syscall): headers and small payloads are copied into a direct batch buffer, which becomes one TLS record of up
+    // to 16 KiB; a large payload read from a socket (owned) goes out as it is behind its header, with no copy.
     // A batch's frames complete when the batch is written.
     int n = payload == null ? 0 : payload.length();
     Future<Void> f;
@@ -422,15 +420,12 @@ public final class MuxSession {
           length);
       f = transport.writeFrame(alloc.compositeDirectBuffer(2).addComponents(true, head, OwnedBuffers.take(payload)));
     } else {
-      reserveBatch(Frame.HEADER_SIZE);
+      reserveBatch(Frame.HEADER_SIZE + n);
       Frame.writeHeader(batch, type, flags, streamId, length);
-      for (int done = 0; done < n; ) {
-        reserveBatch(1);
-        int part = Math.min(n - done, batch.writableBytes());
-        OwnedBuffers.copyTo(payload, done, part, batch);
-        done += part;
+      if (n > 0) {
+        OwnedBuffers.copyTo(payload, batch);
+        OwnedBuffers.release(payload);
       }
-      OwnedBuffers.release(payload);
       f = batchPromise.future();
     }
     if (!flushScheduled) {
@@ -447,13 +442,13 @@ public final class MuxSession {
     return f;
   }
 
-  /** Makes room for {@code bytes} (at most a batch) in the batch: writes the current batch out first when they do not fit. */
+  /** Makes room for {@code bytes} in the batch: writes the current batch out first when they do not fit. */
   private void reserveBatch(int bytes) {
     if (batch != null && batch.writableBytes() < bytes) {
       cutBatch();
     }
     if (batch == null) {
-      batch = transport.alloc().directBuffer(BATCH_SIZE, BATCH_SIZE);
+      batch = transport.alloc().directBuffer(Math.max(BATCH_SIZE, bytes));
       batchPromise = context.promise();
     }
   }

@@ -69,12 +69,6 @@ public final class OwnedBuffers {
     out.writeBytes(raw, raw.readerIndex(), raw.readableBytes());
   }
 
-  /** Appends {@code length} bytes of {@code b}, from its index {@code from}, to {@code out}. */
-  public static void copyTo(Buffer b, int from, int length, ByteBuf out) {
-    ByteBuf raw = raw((BufferInternal) b);
-    out.writeBytes(raw, raw.readerIndex() + from, length);
-  }
-
   /** A heap copy of {@code length} bytes of {@code src} from {@code index}, for consumers that keep what they read. */
   public static Buffer copy(ByteBuf src, int index, int length) {
     ByteBuf heap = VertxByteBufAllocator.DEFAULT.heapBuffer(length, length);
