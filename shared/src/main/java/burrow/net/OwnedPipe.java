@@ -29,7 +29,7 @@ import java.util.concurrent.RejectedExecutionException;
  */
 public final class OwnedPipe {
   /** Most bytes held back for the end of a turn; more are written at once. */
-  static final int MAX_COALESCED = 256 * 1024;
+  private static final int MAX_COALESCED = 256 * 1024;
   /** Most frames held back for the end of a turn (a composite's component array). */
   private static final int MAX_COMPONENTS = 64;
 
@@ -60,7 +60,13 @@ public final class OwnedPipe {
     });
     src.endHandler(v -> {
       writePending();
-      dst.end().onComplete(result);
+      dst.end().onComplete(ar -> {                  // a write may have failed the pipe already
+        if (ar.succeeded()) {
+          result.tryComplete();
+        } else {
+          result.tryFail(ar.cause());
+        }
+      });
     });
     src.handler(this::onBuffer);
     // What arrives after a failure waits in the stream, which releases it when the caller resets it.
