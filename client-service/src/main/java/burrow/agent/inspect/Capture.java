@@ -5,6 +5,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -17,6 +18,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntFunction;
 
 /**
  * One captured HTTP exchange, filled in while it streams: the request head at once, body bytes as they pass (up to a
@@ -183,7 +185,7 @@ public final class Capture {
    * @param room given the record's length, a writer for exactly that many bytes, or null if it cannot be kept
    * @return whether it was written
    */
-  synchronized boolean writeRecord(java.util.function.IntFunction<CaptureRing.Writer> room) {
+  synchronized boolean writeRecord(IntFunction<CaptureRing.Writer> room) {
     Buffer meta = Buffer.buffer(256).appendLong(start.getEpochSecond()).appendInt(start.getNano())
         .appendLong(durationNanos).appendInt(statusCode)
         .appendByte((byte) ((requestTruncated ? 1 : 0) | (requestComplete ? 2 : 0) | (responseTruncated ? 4 : 0)));
@@ -197,7 +199,7 @@ public final class Capture {
     if (w == null) {
       return false;
     }
-    w.putInt(meta.length()).put(meta.getBytes(), 0, meta.length());
+    w.putInt(meta.length()).put(((BufferInternal) meta).getByteBuf(), meta.length());
     requestBody.writeTo(w.putInt(requestBody.length));
     responseBody.writeTo(w.putInt(responseBody.length));
     return true;
@@ -212,37 +214,33 @@ public final class Capture {
 
   /** The inverse of {@link #writeRecord}: a complete capture, read back from its record. */
   static Capture decode(long seq, String id, byte[] rec) {
-    Buffer r = Buffer.buffer(rec);
-    int metaLength = r.getInt(0);
-    Instant start = Instant.ofEpochSecond(r.getLong(4), r.getInt(12));
-    long duration = r.getLong(16);
-    int status = r.getInt(24);
-    byte flags = r.getByte(28);
-    int[] at = {29};
+    ByteBuffer r = ByteBuffer.wrap(rec);               // big-endian, as written
+    int metaLength = r.getInt();
+    Instant start = Instant.ofEpochSecond(r.getLong(), r.getInt());
+    long duration = r.getLong();
+    int status = r.getInt();
+    byte flags = r.get();
     String[] s = new String[7];
     for (int i = 0; i < s.length; i++) {
-      byte[] b = getBytes(r, at);
+      byte[] b = getBytes(r);
       s[i] = b == null ? null : new String(b, StandardCharsets.UTF_8);
     }
-    byte[] requestHead = getBytes(r, at);
-    byte[] responseHead = getBytes(r, at);
-    int p = 4 + metaLength;
-    int reqLength = r.getInt(p);
-    Bytes req = Bytes.of(Arrays.copyOfRange(rec, p + 4, p + 4 + reqLength));
-    p += 4 + reqLength;
-    int respLength = r.getInt(p);
-    Bytes resp = Bytes.of(Arrays.copyOfRange(rec, p + 4, p + 4 + respLength));
+    byte[] requestHead = getBytes(r);
+    byte[] responseHead = getBytes(r);
+    r.position(4 + metaLength);
+    Bytes req = Bytes.of(getBytes(r));
+    Bytes resp = Bytes.of(getBytes(r));
     return new Capture(seq, id, start, duration, status, flags, s, requestHead, responseHead, req, resp);
   }
 
-  private static byte[] getBytes(Buffer r, int[] at) {
-    int n = r.getInt(at[0]);
-    at[0] += 4;
+  /** Reads a length-prefixed byte string at {@code r}'s position; a length of -1 is null. */
+  private static byte[] getBytes(ByteBuffer r) {
+    int n = r.getInt();
     if (n < 0) {
       return null;
     }
-    byte[] b = r.getBytes(at[0], at[0] + n);
-    at[0] += n;
+    byte[] b = new byte[n];
+    r.get(b);
     return b;
   }
 
@@ -382,7 +380,6 @@ public final class Capture {
       return out;
     }
   }
-
 
   /** @param raw whether to include the base64 raw bytes (the detail and list resources both do, as ngrok) */
   public synchronized JsonObject toJson(boolean raw) {

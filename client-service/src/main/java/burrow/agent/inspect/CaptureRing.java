@@ -32,6 +32,7 @@ final class CaptureRing {
   private int first;
   private int count;
   private long dropped;                                // records evicted or cleared ever: record i's number is dropped + i
+  private final byte[] intBytes = new byte[4];         // Writer.putInt's (one writer at a time, under the store's lock)
 
   CaptureRing(long capacity) {
     this.capacity = Math.max(0, capacity);
@@ -190,7 +191,11 @@ final class CaptureRing {
     }
 
     Writer putInt(int v) {
-      return put(new byte[] {(byte) (v >>> 24), (byte) (v >>> 16), (byte) (v >>> 8), (byte) v}, 0, 4);
+      intBytes[0] = (byte) (v >>> 24);
+      intBytes[1] = (byte) (v >>> 16);
+      intBytes[2] = (byte) (v >>> 8);
+      intBytes[3] = (byte) v;
+      return put(intBytes, 0, 4);
     }
 
     Writer put(byte[] b, int off, int len) {
