@@ -1,5 +1,6 @@
 package burrow.mux;
 
+import burrow.net.LoopbackTcp;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelHandlerContext;
@@ -37,6 +38,7 @@ public final class NetSocketTransport implements MuxTransport {
     // A turn's frames wait for one flush: room for a few windows' worth before the session counts the link as full
     // (Netty's default of 64 KiB would stop every stream mid-turn, long before the kernel's buffer is full).
     ctx.channel().config().setWriteBufferWaterMark(new WriteBufferWaterMark(256 * 1024, 1024 * 1024));
+    LoopbackTcp.tune(ctx.channel());                    // an embedded or local edge: no pacing on this host
     SslHandler ssl = ctx.pipeline().get(SslHandler.class);
     if (ssl != null) {
       ssl.setWrapDataSize(0);

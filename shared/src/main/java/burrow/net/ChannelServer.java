@@ -42,6 +42,7 @@ public final class ChannelServer {
           .childHandler(new ChannelInitializer<>() {
             @Override
             protected void initChannel(Channel ch) {
+              LoopbackTcp.tune(ch);
               ChannelSocket s = ChannelSocket.attach(context, ch);
               context.dispatch(s, onAccept);
             }

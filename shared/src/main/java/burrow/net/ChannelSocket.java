@@ -111,12 +111,18 @@ public final class ChannelSocket implements BridgeSocket {
         });
     b.connect(InetSocketAddress.createUnresolved(host, port)).addListener((ChannelFuture f) -> {
       if (f.isSuccess()) {
+        LoopbackTcp.tune(f.channel());
         promise.complete(made[0]);
       } else {
         promise.fail(f.cause());
       }
     });
     return promise.future();
+  }
+
+  /** The Netty channel, for tests of its socket options. */
+  Channel channel() {
+    return channel;
   }
 
   public InetSocketAddress remoteAddress() {
