@@ -9,7 +9,9 @@
 # Usage: bench/http-bench.sh            (defaults below; ~8 minutes on 2 cores)
 #   ROUNDS=3 DURATION=10 WARMUP=3       rounds, seconds per measurement, untimed warm-up seconds per target
 #   TUNNEL_INSTANCES="2 1"              one tunnel (own edge + agent) per value of edge --instances; "default"
-#                                       means no --instances flag (edge default: one per core)
+#                                       means no --instances flag (edge default: one per core); a value ending in
+#                                       -syscc (e.g. "1 1-syscc") runs that tunnel with -Dburrow.loopbackCongestion=system
+#                                       (loopback connections keep the system's congestion control, see LoopbackTcp)
 #   HAPROXY_THREADS=1                   haproxy nbthread
 #   ABORT_ROUNDS=10 ABORT_CLIENTS=24    aborted-download rounds and parallel clients per round
 #   PROFILE=0|1                         1: after the benchmark, record JFR on edge and agent of each tunnel under
@@ -192,18 +194,19 @@ HAPROXY_PID=$!; PIDS+=($!)
 
 # ------------------------------------------------------------------ burrow tunnels: one edge + agent per variant
 declare -A EDGE_PID=() AGENT_PID=() TUNNEL_PORT=()
-start_tunnel() {  # start_tunnel <instances|default>
-  local inst=$1 name="burrow-i$1" http https ctl home ca args=()
+start_tunnel() {  # start_tunnel <instances|default>[-syscc]
+  local inst=${1%-syscc} name="burrow-i$1" http https ctl home ca args=() cc=()
   pick_port; http=$PORT; pick_port; https=$PORT; pick_port; ctl=$PORT
   home="$tmp/home-$name"; mkdir -p "$home"
   [ "$inst" != default ] && args=(--instances "$inst")
-  BURROW_HOME="$home" java "${JAVA_OPTS[@]}" -jar "$jar" edge --host 127.0.0.1 --domain "$DOMAIN" \
+  [ "$inst" != "$1" ] && cc=(-Dburrow.loopbackCongestion=system)
+  BURROW_HOME="$home" java "${JAVA_OPTS[@]}" "${cc[@]}" -jar "$jar" edge --host 127.0.0.1 --domain "$DOMAIN" \
     --http-port "$http" --https-port "$https" --control-port "$ctl" "${args[@]}" >"$tmp/$name-edge.log" 2>&1 &
   EDGE_PID[$name]=$!; PIDS+=($!)
   wait_for 120 "$name edge" grep -q "burrow edge listening" "$tmp/$name-edge.log"
   ca=$(grep -o 'root_cas: [^ ]*' "$tmp/$name-edge.log" | head -1 | cut -d' ' -f2)
   [ -f "$ca" ] || die "$name: edge printed no CA path"
-  BURROW_HOME="$home" java "${AGENT_OPTS[@]}" -jar "$jar" http --server "127.0.0.1:$ctl" --root-cas "$ca" \
+  BURROW_HOME="$home" java "${AGENT_OPTS[@]}" "${cc[@]}" -jar "$jar" http --server "127.0.0.1:$ctl" --root-cas "$ca" \
     -subdomain=bench ${AGENT_ARGS:-} "$NGINX_PORT" >"$tmp/$name-agent.log" 2>&1 &
   AGENT_PID[$name]=$!; PIDS+=($!)
   wait_for 120 "$name agent" grep -q "Forwarding.*http://bench\.$DOMAIN:$http" "$tmp/$name-agent.log"
