@@ -77,6 +77,7 @@ class ClusterFailoverTest {
         "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED", "--add-opens", "java.management/sun.management=ALL-UNNAMED",
         "--add-opens", "jdk.management/com.sun.management.internal=ALL-UNNAMED", "-Djava.net.preferIPv4Stack=true",
         "-Dhazelcast.logging.type=slf4j", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+        "-Dorg.slf4j.simpleLogger.log.burrow.edge.cluster=debug",      // holds and relays, printed if the test fails
         "-cp", System.getProperty("java.class.path"), "burrow.dist.Burrow"));
     cmd.addAll(args);
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
@@ -248,7 +249,8 @@ class ClusterFailoverTest {
         ok.get(), failures.size(), recovery, maxLatency.get(), failures);
     // A request the owner node was serving when it died may break mid-response (its response had begun, so it cannot
     // be asked again); every request sent after the node was gone must succeed.
-    assertThat(failuresAfterDeath).as("requests sent after the owner died that failed").isEmpty();
+    assertThat(failuresAfterDeath).as(() -> "requests sent after the owner died that failed; the surviving edges' logs:\n"
+        + readLog("edge-127.0.0.3") + "\n---\n" + readLog("edge-127.0.0.4")).isEmpty();
     assertThat(failures).as("requests in flight when the owner died that failed").hasSizeLessThanOrEqualTo(2);
     assertThat(recovery).isLessThan(3_000);
     assertThat(agent.urls().get("web").get(0)).startsWith("http://failover.localhost:");
