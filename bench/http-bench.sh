@@ -201,7 +201,7 @@ start_tunnel() {  # start_tunnel <instances|default>[-syscc]
   [ "$inst" != default ] && args=(--instances "$inst")
   [ "$inst" != "$1" ] && cc=(-Dburrow.loopbackCongestion=system)
   BURROW_HOME="$home" java "${JAVA_OPTS[@]}" "${cc[@]}" -jar "$jar" edge --host 127.0.0.1 --domain "$DOMAIN" \
-    --http-port "$http" --https-port "$https" --control-port "$ctl" "${args[@]}" >"$tmp/$name-edge.log" 2>&1 &
+    --http-port "$http" --https-port "$https" --control-port "$ctl" --tls-port -1 "${args[@]}" >"$tmp/$name-edge.log" 2>&1 &
   EDGE_PID[$name]=$!; PIDS+=($!)
   wait_for 120 "$name edge" grep -q "burrow edge listening" "$tmp/$name-edge.log"
   ca=$(grep -o 'root_cas: [^ ]*' "$tmp/$name-edge.log" | head -1 | cut -d' ' -f2)

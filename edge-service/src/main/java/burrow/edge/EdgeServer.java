@@ -10,7 +10,6 @@ import burrow.edge.session.AgentSession;
 import burrow.edge.session.ControlListener;
 import burrow.error.BurrowException;
 import burrow.error.ErrorCode;
-import burrow.net.LoopbackTcp;
 import burrow.proto.TunnelSpec;
 import burrow.tls.DevCertificates;
 import io.vertx.core.DeploymentOptions;
@@ -193,8 +192,7 @@ public final class EdgeServer {
     return deployShared(port, p -> new VerticleBase() {
       @Override
       public Future<?> start() {
-        HttpServer server = vertx.createHttpServer(new HttpServerOptions(so).setPort(p)).requestHandler(frontend)
-            .connectionHandler(LoopbackTcp::tune);        // a public client on this host: no pacing
+        HttpServer server = vertx.createHttpServer(new HttpServerOptions(so).setPort(p)).requestHandler(frontend);
         return server.listen().map(HttpServer::actualPort);
       }
     });

@@ -3,8 +3,6 @@ package burrow.net;
 import io.netty.channel.Channel;
 import io.netty.channel.unix.RawUnixChannelOption;
 import io.netty.channel.unix.UnixChannel;
-import io.vertx.core.http.HttpConnection;
-import io.vertx.core.net.impl.ConnectionBase;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -43,13 +41,6 @@ public final class LoopbackTcp {
   /** Sets {@link #ALGORITHM} on a connected channel whose two ends are loopback addresses; leaves others alone. */
   public static void tune(Channel channel) {
     tune(channel, ALGORITHM);
-  }
-
-  /** The same for a Vert.x connection (an HTTP server's or client's): its Netty channel, when it has one. */
-  public static void tune(HttpConnection connection) {
-    if (connection instanceof ConnectionBase c) {
-      tune(c.channel());
-    }
   }
 
   /** @return whether {@code algorithm} is now the channel's (false: not loopback, "system", or refused) */

@@ -10,14 +10,9 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientResponse;
-import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.HttpServer;
 import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.net.NetServer;
-import io.vertx.core.net.impl.ConnectionBase;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,8 +23,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Loopback connections get {@link LoopbackTcp#ALGORITHM} (CUBIC) instead of the system's congestion control, read
- * back from the kernel with {@code getsockopt(TCP_CONGESTION)}: the edge's public connections (TCP and HTTP), the
- * agent's local connections (TCP and HTTP), and both ends of a control link. Needs Linux's epoll transport, as the edge and agent run.
+ * back from the kernel with {@code getsockopt(TCP_CONGESTION)}: the edge's public TCP connections, the agent's local
+ * TCP connections, and both ends of a control link. Needs Linux's epoll transport, as the edge and agent run.
  */
 class LoopbackTcpTest {
   private static Vertx vertx;
@@ -75,30 +70,6 @@ class LoopbackTcpTest {
     assertEquals("cubic", await(edgeSide.future()));
     so.close();
     await(control.close());
-  }
-
-  @Test
-  void httpConnectionsOfBothSidesUseCubic() throws Exception {
-    // As the edge's public HTTP listener and the agent's client to its local service set it up.
-    Promise<String> serverSide = Promise.promise();
-    Promise<String> clientSide = Promise.promise();
-    HttpServer server = vertx.createHttpServer().requestHandler(req -> req.response().end("ok"))
-        .connectionHandler(conn -> {
-          LoopbackTcp.tune(conn);
-          serverSide.tryComplete(LoopbackTcp.algorithm(((ConnectionBase) conn).channel()));
-        });
-    int port = await(server.listen(0, "127.0.0.1")).actualPort();
-    HttpClient client = vertx.httpClientBuilder().withConnectHandler(conn -> {
-      LoopbackTcp.tune(conn);
-      clientSide.tryComplete(LoopbackTcp.algorithm(((ConnectionBase) conn).channel()));
-    }).build();
-    String body = await(client.request(HttpMethod.GET, port, "127.0.0.1", "/")
-        .compose(req -> req.send().compose(HttpClientResponse::body))).toString();
-    assertEquals("ok", body);
-    assertEquals("cubic", await(clientSide.future()));
-    assertEquals("cubic", await(serverSide.future()));
-    await(client.close());
-    await(server.close());
   }
 
   @Test

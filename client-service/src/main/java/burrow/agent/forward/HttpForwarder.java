@@ -8,7 +8,6 @@ import burrow.mux.MuxStream;
 import burrow.proto.Heads;
 import burrow.proto.HttpHead;
 import burrow.net.DrainSafe;
-import burrow.net.LoopbackTcp;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -45,13 +44,11 @@ public final class HttpForwarder {
   /** @param observer sees every exchange on tunnels with {@code inspect} on; null for none */
   public HttpForwarder(Vertx vertx, ExchangeObserver observer) {
     this.observer = observer;
-    this.client = vertx.httpClientBuilder().with(new HttpClientOptions().setKeepAlive(true).setPipelining(false)
+    this.client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setPipelining(false)
             .setTcpNoDelay(true).setConnectTimeout(10_000).setTrustAll(true).setVerifyHost(false)
             .setDecompressionSupported(false).setMaxInitialLineLength(64 * 1024).setMaxHeaderSize(64 * 1024)
-            .setMaxChunkSize(64 * 1024))       // body pieces of up to 64 KiB (8 KiB by default): fewer per-piece costs
-        .with(new PoolOptions().setHttp1MaxSize(POOL_SIZE).setMaxWaitQueueSize(4 * POOL_SIZE))
-        .withConnectHandler(LoopbackTcp::tune)          // a local service on this host: no pacing
-        .build();
+            .setMaxChunkSize(64 * 1024),       // body pieces of up to 64 KiB (8 KiB by default): fewer per-piece costs
+        new PoolOptions().setHttp1MaxSize(POOL_SIZE).setMaxWaitQueueSize(4 * POOL_SIZE));
   }
 
   /** Who hears about each exchange (metrics, console, log); none by default. */
