@@ -2,9 +2,10 @@
 # TCP tunnel benchmark, self-contained, loopback only, in one run:
 #   1. one TCP stream (iperf3, 5 s, median of 3): direct, through one socat hop (-b 262144: socat's default 8 KiB
 #      buffer makes a far slower hop), through a burrow tcp tunnel (edge and agent as separate processes, TLS control
-#      link), through a second agent on the same edge with the mux's window auto-tuning off (fixed 256 KiB), and
+#      link), through a second agent on the same edge with the mux's window auto-tuning off (fixed 256 KiB),
 #      through a second edge and agent that keep the system's congestion control on loopback connections
-#      (-Dburrow.loopbackCongestion=system; by default burrow sets CUBIC there, see shared/.../LoopbackTcp.java);
+#      (-Dburrow.loopbackCongestion=system; by default burrow sets CUBIC there, see shared/.../LoopbackTcp.java), and
+#      through a third pair whose sockets read at most 64 KiB at a time (-Dburrow.tcpReadMax=65536; default 256 KiB);
 #   2. new connections per second through the tunnel (connect, 1 byte each way, close);
 #   3. edge and agent heap with 10,000 idle connections open through one agent (after a full GC).
 # Usage: bench/tcp-bench.sh            (needs iperf3, socat, jcmd; builds the jar on first use)
@@ -63,6 +64,7 @@ JAVA_OPTS=(-XX:+UseParallelGC -Xmx1g ${BENCH_JAVA_OPTS:-})     # BENCH_JAVA_OPTS
 
 iperf_port=$(free_port); socat_port=$(free_port); control=$(free_port); pub=$(free_port); echo_port=$(free_port)
 echo_pub=$(free_port); fixed_pub=$(free_port); sys_control=$(free_port); sys_pub=$(free_port)
+r64_control=$(free_port); r64_pub=$(free_port)
 iperf3 -s -p "$iperf_port" >/dev/null 2>&1 & pids+=($!)
 socat -b 262144 TCP-LISTEN:"$socat_port",fork,reuseaddr,bind=127.0.0.1 TCP:127.0.0.1:"$iperf_port" & pids+=($!)
 BURROW_JAVA_OPTS="${JAVA_OPTS[*]}" "$root/bin/burrow" edge --host 127.0.0.1 --http-port -1 --https-port -1 \
@@ -76,37 +78,41 @@ wait_forwarding "$work/agent.log" "$pub" 60
 BURROW_JAVA_OPTS="${JAVA_OPTS[*]} -Dburrow.mux.maxWindow=262144" "$root/bin/burrow" tcp --server 127.0.0.1:"$control" \
   --root-cas "$ca" -remote-addr 127.0.0.1:"$fixed_pub" "$iperf_port" > "$work/agent-fixed.log" 2>&1 & pids+=($!)
 wait_forwarding "$work/agent-fixed.log" "$fixed_pub" 60
-SYS_OPTS="${JAVA_OPTS[*]} -Dburrow.loopbackCongestion=system"
-BURROW_HOME="$work/home-sys" BURROW_JAVA_OPTS="$SYS_OPTS" "$root/bin/burrow" edge --host 127.0.0.1 --http-port -1 \
-  --https-port -1 --tls-port -1 --control-port "$sys_control" --tcp-port-range "$sys_pub-$sys_pub" \
-  > "$work/edge-sys.log" 2>&1 & pids+=($!)
-wait_port "$sys_control" 60
-BURROW_HOME="$work/home-sys" BURROW_JAVA_OPTS="$SYS_OPTS" "$root/bin/burrow" tcp --server 127.0.0.1:"$sys_control" \
-  --root-cas "$work/home-sys/edge/localhost/ca.pem" -remote-addr 127.0.0.1:"$sys_pub" "$iperf_port" \
-  > "$work/agent-sys.log" 2>&1 & pids+=($!)
-wait_forwarding "$work/agent-sys.log" "$sys_pub" 60
+start_pair() { # start_pair NAME CONTROL_PORT PUBLIC_PORT EXTRA_JAVA_OPTS: its own edge and agent, forwarding to iperf3
+  BURROW_HOME="$work/home-$1" BURROW_JAVA_OPTS="${JAVA_OPTS[*]} $4" "$root/bin/burrow" edge --host 127.0.0.1 \
+    --http-port -1 --https-port -1 --tls-port -1 --control-port "$2" --tcp-port-range "$3-$3" > "$work/edge-$1.log" 2>&1 &
+  pids+=($!)
+  wait_port "$2" 60
+  BURROW_HOME="$work/home-$1" BURROW_JAVA_OPTS="${JAVA_OPTS[*]} $4" "$root/bin/burrow" tcp --server 127.0.0.1:"$2" \
+    --root-cas "$work/home-$1/edge/localhost/ca.pem" -remote-addr 127.0.0.1:"$3" "$iperf_port" > "$work/agent-$1.log" 2>&1 &
+  pids+=($!)
+  wait_forwarding "$work/agent-$1.log" "$3" 60
+}
+start_pair sys "$sys_control" "$sys_pub" -Dburrow.loopbackCongestion=system
+start_pair reads64 "$r64_control" "$r64_pub" -Dburrow.tcpReadMax=65536
 
 if [ -z "${SKIP_STREAM:-}" ]; then                  # SKIP_STREAM=1: only connections per second and heap
 echo "== one TCP stream, iperf3 -t 5, median of 3 interleaved rounds (Gbit/s)"
 # The JVMs' JIT compiles the data path during the first seconds of a stream (socat and iperf3 are native code):
 # an untimed stream through each tunnel first, so the figures compare warm code.
-for p in "$pub" "$fixed_pub" "$sys_pub"; do iperf3 -c 127.0.0.1 -p "$p" -t "${WARMUP:-10}" >/dev/null; done
+for p in "$pub" "$fixed_pub" "$sys_pub" "$r64_pub"; do iperf3 -c 127.0.0.1 -p "$p" -t "${WARMUP:-10}" >/dev/null; done
 # Interleaved rounds (each target once per round), so a slow minute on this shared box hits every target alike.
 for i in 1 2 3; do
   gbits "$iperf_port" >> "$work/direct.all"; gbits "$socat_port" >> "$work/socat.all"; gbits "$pub" >> "$work/tunnel.all"
-  gbits "$fixed_pub" >> "$work/fixed.all"; gbits "$sys_pub" >> "$work/sys.all"
+  gbits "$fixed_pub" >> "$work/fixed.all"; gbits "$sys_pub" >> "$work/sys.all"; gbits "$r64_pub" >> "$work/r64.all"
 done
-for n in direct socat tunnel fixed sys; do median < "$work/$n.all" > "$work/$n"; done
+for n in direct socat tunnel fixed sys r64; do median < "$work/$n.all" > "$work/$n"; done
 echo "rounds: direct $(paste -sd' ' "$work/direct.all"); socat $(paste -sd' ' "$work/socat.all");" \
   "tunnel $(paste -sd' ' "$work/tunnel.all"); fixed window $(paste -sd' ' "$work/fixed.all");" \
-  "system CC $(paste -sd' ' "$work/sys.all")"
-d=$(cat "$work/direct"); s=$(cat "$work/socat"); t=$(cat "$work/tunnel"); f=$(cat "$work/fixed"); y=$(cat "$work/sys")
+  "system CC $(paste -sd' ' "$work/sys.all"); 64 KiB reads $(paste -sd' ' "$work/r64.all")"
+d=$(cat "$work/direct"); s=$(cat "$work/socat"); t=$(cat "$work/tunnel"); f=$(cat "$work/fixed"); y=$(cat "$work/sys"); r=$(cat "$work/r64")
 cc=$(cat /proc/sys/net/ipv4/tcp_congestion_control)
 echo "direct        $d"
 echo "socat hop     $s"
 echo "burrow tunnel $t  ($(python3 -c "print(round(100*$t/$s))")% of the socat hop)"
 echo "  fixed window $f  ($(python3 -c "print(round(100*$f/$s))")% of the socat hop; auto-tuning off)"
 echo "  system CC    $y  ($(python3 -c "print(round(100*$y/$s))")% of the socat hop; loopback connections keep the system's $cc)"
+echo "  64 KiB reads $r  ($(python3 -c "print(round(100*$r/$s))")% of the socat hop; reads of at most 64 KiB, Netty's default)"
 fi
 
 echo "== new connections per second through the tunnel (32 client threads, 10 s)"
