@@ -5,7 +5,8 @@
 #      link), through a second agent on the same edge with the mux's window auto-tuning off (fixed 256 KiB),
 #      through a second edge and agent that keep the system's congestion control on loopback connections
 #      (-Dburrow.loopbackCongestion=system; by default burrow sets CUBIC there, see shared/.../LoopbackTcp.java), and
-#      through a third pair whose sockets read at most 64 KiB at a time (-Dburrow.tcpReadMax=65536; default 256 KiB);
+#      through a third pair whose sockets read at most 64 KiB at a time (-Dburrow.tcpReadMax=65536; default 256 KiB),
+#      and a fourth whose mux frames carry at most 16 KiB (-Dburrow.mux.maxFrameSize=16384; default 64 KiB);
 #   2. new connections per second through the tunnel (connect, 1 byte each way, close);
 #   3. edge and agent heap with 10,000 idle connections open through one agent (after a full GC).
 # Usage: bench/tcp-bench.sh            (needs iperf3, socat, jcmd; builds the jar on first use)
@@ -64,7 +65,7 @@ JAVA_OPTS=(-XX:+UseParallelGC -Xmx1g ${BENCH_JAVA_OPTS:-})     # BENCH_JAVA_OPTS
 
 iperf_port=$(free_port); socat_port=$(free_port); control=$(free_port); pub=$(free_port); echo_port=$(free_port)
 echo_pub=$(free_port); fixed_pub=$(free_port); sys_control=$(free_port); sys_pub=$(free_port)
-r64_control=$(free_port); r64_pub=$(free_port)
+r64_control=$(free_port); r64_pub=$(free_port); f16_control=$(free_port); f16_pub=$(free_port)
 iperf3 -s -p "$iperf_port" >/dev/null 2>&1 & pids+=($!)
 socat -b 262144 TCP-LISTEN:"$socat_port",fork,reuseaddr,bind=127.0.0.1 TCP:127.0.0.1:"$iperf_port" & pids+=($!)
 BURROW_JAVA_OPTS="${JAVA_OPTS[*]}" "$root/bin/burrow" edge --host 127.0.0.1 --http-port -1 --https-port -1 \
@@ -90,22 +91,25 @@ start_pair() { # start_pair NAME CONTROL_PORT PUBLIC_PORT EXTRA_JAVA_OPTS: its o
 }
 start_pair sys "$sys_control" "$sys_pub" -Dburrow.loopbackCongestion=system
 start_pair reads64 "$r64_control" "$r64_pub" -Dburrow.tcpReadMax=65536
+start_pair frames16 "$f16_control" "$f16_pub" -Dburrow.mux.maxFrameSize=16384
 
 if [ -z "${SKIP_STREAM:-}" ]; then                  # SKIP_STREAM=1: only connections per second and heap
 echo "== one TCP stream, iperf3 -t 5, median of 3 interleaved rounds (Gbit/s)"
 # The JVMs' JIT compiles the data path during the first seconds of a stream (socat and iperf3 are native code):
 # an untimed stream through each tunnel first, so the figures compare warm code.
-for p in "$pub" "$fixed_pub" "$sys_pub" "$r64_pub"; do iperf3 -c 127.0.0.1 -p "$p" -t "${WARMUP:-10}" >/dev/null; done
+for p in "$pub" "$fixed_pub" "$sys_pub" "$r64_pub" "$f16_pub"; do iperf3 -c 127.0.0.1 -p "$p" -t "${WARMUP:-10}" >/dev/null; done
 # Interleaved rounds (each target once per round), so a slow minute on this shared box hits every target alike.
 for i in 1 2 3; do
   gbits "$iperf_port" >> "$work/direct.all"; gbits "$socat_port" >> "$work/socat.all"; gbits "$pub" >> "$work/tunnel.all"
   gbits "$fixed_pub" >> "$work/fixed.all"; gbits "$sys_pub" >> "$work/sys.all"; gbits "$r64_pub" >> "$work/r64.all"
+  gbits "$f16_pub" >> "$work/f16.all"
 done
-for n in direct socat tunnel fixed sys r64; do median < "$work/$n.all" > "$work/$n"; done
+for n in direct socat tunnel fixed sys r64 f16; do median < "$work/$n.all" > "$work/$n"; done
 echo "rounds: direct $(paste -sd' ' "$work/direct.all"); socat $(paste -sd' ' "$work/socat.all");" \
   "tunnel $(paste -sd' ' "$work/tunnel.all"); fixed window $(paste -sd' ' "$work/fixed.all");" \
-  "system CC $(paste -sd' ' "$work/sys.all"); 64 KiB reads $(paste -sd' ' "$work/r64.all")"
-d=$(cat "$work/direct"); s=$(cat "$work/socat"); t=$(cat "$work/tunnel"); f=$(cat "$work/fixed"); y=$(cat "$work/sys"); r=$(cat "$work/r64")
+  "system CC $(paste -sd' ' "$work/sys.all"); 64 KiB reads $(paste -sd' ' "$work/r64.all");" \
+  "16 KiB frames $(paste -sd' ' "$work/f16.all")"
+d=$(cat "$work/direct"); s=$(cat "$work/socat"); t=$(cat "$work/tunnel"); f=$(cat "$work/fixed"); y=$(cat "$work/sys"); r=$(cat "$work/r64"); g=$(cat "$work/f16")
 cc=$(cat /proc/sys/net/ipv4/tcp_congestion_control)
 echo "direct        $d"
 echo "socat hop     $s"
@@ -113,6 +117,7 @@ echo "burrow tunnel $t  ($(python3 -c "print(round(100*$t/$s))")% of the socat h
 echo "  fixed window $f  ($(python3 -c "print(round(100*$f/$s))")% of the socat hop; auto-tuning off)"
 echo "  system CC    $y  ($(python3 -c "print(round(100*$y/$s))")% of the socat hop; loopback connections keep the system's $cc)"
 echo "  64 KiB reads $r  ($(python3 -c "print(round(100*$r/$s))")% of the socat hop; reads of at most 64 KiB, Netty's default)"
+echo "  16 KiB frames $g ($(python3 -c "print(round(100*$g/$s))")% of the socat hop; mux frames of at most 16 KiB, as before)"
 fi
 
 echo "== new connections per second through the tunnel (32 client threads, 10 s)"

@@ -15,8 +15,11 @@ public class MuxOptions {
    * likely waiting for credit): 10 ms.
    */
   public static final long DEFAULT_WINDOW_TUNE_MILLIS = 10;
-  /** Largest DATA payload we send in one frame, in bytes: 16 KiB. */
-  public static final int DEFAULT_MAX_FRAME_SIZE = 16 * 1024;
+  /**
+   * Largest DATA payload we send in one frame, in bytes: 64 KiB. A buffer read from a TCP socket (up to 256 KiB) goes
+   * out as a few frames rather than sixteen; the TLS layer cuts records of 16 KiB either way.
+   */
+  public static final int DEFAULT_MAX_FRAME_SIZE = 64 * 1024;
   /** Most concurrent streams per session: 65,536. A SYN past it is answered with RST (REFUSED). */
   public static final int DEFAULT_MAX_STREAMS = 65_536;
   /** Interval between keep-alive pings, in milliseconds: 10 s. 0 disables. */
@@ -25,7 +28,8 @@ public class MuxOptions {
   public static final long DEFAULT_PING_TIMEOUT = 15_000;
 
   private int initialWindow = DEFAULT_INITIAL_WINDOW;
-  private int maxFrameSize = DEFAULT_MAX_FRAME_SIZE;
+  // -Dburrow.mux.maxFrameSize=16384 restores the earlier frames, for bench/tcp-bench.sh's side-by-side run
+  private int maxFrameSize = Integer.getInteger("burrow.mux.maxFrameSize", DEFAULT_MAX_FRAME_SIZE);
   // -Dburrow.mux.maxWindow=262144 turns auto-tuning off, so bench/tcp-bench.sh can compare both in one run
   private int maxWindow = Integer.getInteger("burrow.mux.maxWindow", DEFAULT_MAX_WINDOW);
   private long maxSessionWindowGrowth = DEFAULT_MAX_SESSION_WINDOW_GROWTH;
