@@ -40,20 +40,32 @@ class LoopbackTcpTest {
     vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
 
+  /** A listening {@link ChannelServer} and a {@link ChannelSocket} connected to it, with the accepted side. */
+  private record Pair(ChannelServer server, ChannelSocket client, ChannelSocket accepted) {
+    static Pair open() throws Exception {
+      VertxInternal vi = (VertxInternal) vertx;
+      Promise<ChannelSocket> accepted = Promise.promise();
+      ChannelServer server = await(ChannelServer.listen(vi.createEventLoopContext(), "127.0.0.1", 0, 16,
+          accepted::tryComplete));
+      ChannelSocket client = await(ChannelSocket.connect(vi.createEventLoopContext(), "127.0.0.1", server.actualPort(),
+          5000));
+      return new Pair(server, client, await(accepted.future()));
+    }
+
+    void close() throws Exception {
+      client.reset();
+      accepted.reset();
+      await(server.close());
+    }
+  }
+
   @Test
   void bothEndsOfALoopbackConnectionUseCubic() throws Exception {
-    VertxInternal vi = (VertxInternal) vertx;
-    Promise<ChannelSocket> accepted = Promise.promise();
-    ChannelServer server = await(ChannelServer.listen(vi.createEventLoopContext(), "127.0.0.1", 0, 16,
-        accepted::tryComplete));
-    ChannelSocket client = await(ChannelSocket.connect(vi.createEventLoopContext(), "127.0.0.1", server.actualPort(), 5000));
+    Pair pair = Pair.open();
     assertEquals("cubic", LoopbackTcp.ALGORITHM);
-    assertEquals("cubic", LoopbackTcp.algorithm(client.channel()), "the agent's connection to its local service");
-    ChannelSocket edgeSide = await(accepted.future());
-    assertEquals("cubic", LoopbackTcp.algorithm(edgeSide.channel()), "the edge's connection from a public client");
-    client.reset();
-    edgeSide.reset();
-    await(server.close());
+    assertEquals("cubic", LoopbackTcp.algorithm(pair.client().channel()), "the agent's connection to its local service");
+    assertEquals("cubic", LoopbackTcp.algorithm(pair.accepted().channel()), "the edge's connection from a public client");
+    pair.close();
   }
 
   @Test
@@ -74,12 +86,8 @@ class LoopbackTcpTest {
 
   @Test
   void anotherAlgorithmOrTheSystemsCanBeChosen() throws Exception {
-    VertxInternal vi = (VertxInternal) vertx;
-    Promise<ChannelSocket> accepted = Promise.promise();
-    ChannelServer server = await(ChannelServer.listen(vi.createEventLoopContext(), "127.0.0.1", 0, 16,
-        accepted::tryComplete));
-    ChannelSocket client = await(ChannelSocket.connect(vi.createEventLoopContext(), "127.0.0.1", server.actualPort(), 5000));
-    Channel ch = client.channel();
+    Pair pair = Pair.open();
+    Channel ch = pair.client().channel();
     String system = Files.readString(Path.of("/proc/sys/net/ipv4/tcp_congestion_control")).trim();
     assertTrue(LoopbackTcp.tune(ch, "reno"));
     assertEquals("reno", LoopbackTcp.algorithm(ch));
@@ -89,9 +97,7 @@ class LoopbackTcpTest {
     assertEquals("reno", LoopbackTcp.algorithm(ch));
     assertTrue(LoopbackTcp.tune(ch, system));
     assertEquals(system, LoopbackTcp.algorithm(ch));
-    client.reset();
-    await(accepted.future()).reset();
-    await(server.close());
+    pair.close();
   }
 
   @Test
