@@ -56,9 +56,9 @@ public final class ChannelSocket implements BridgeSocket {
    * Largest single read: 256 KiB (Netty's default is 64 KiB). A fast stream then takes a quarter of the reads, of the
    * flushes to the link and of the window updates that wake the sender; each read still sizes itself to what arrives
    * (Netty's adaptive guess), so a quiet connection reads into small buffers. With loopback connections unpaced
-   * ({@link LoopbackTcp}), one stream through the tunnel went from 6.2 to 7.3 Gbit/s and from 690 to 580 ms of edge
-   * and agent CPU per GiB (docs/PERFORMANCE.md, "TCP tunnels"). {@code -Dburrow.tcpReadMax=65536} restores the default,
-   * for bench/tcp-bench.sh's side-by-side run.
+   * ({@link LoopbackTcp}), bench/tcp-bench.sh measured one stream at 64-73% of the socat hop against 55-65% for a pair
+   * with 64 KiB reads in the same runs, and edge + agent CPU per GiB fell by about a seventh (docs/PERFORMANCE.md, "TCP
+   * tunnels"). {@code -Dburrow.tcpReadMax=65536} restores the default, for that side-by-side run.
    */
   private static final AdaptiveRecvByteBufAllocator READS =        // shareable: each channel makes its own handle
       new AdaptiveRecvByteBufAllocator(64, 2048, Integer.getInteger("burrow.tcpReadMax", 256 * 1024));
