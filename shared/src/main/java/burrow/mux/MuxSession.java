@@ -408,8 +408,9 @@ public final class MuxSession {
       return context.failedFuture(new MuxException(MuxErrorCode.SESSION_CLOSED, "session is closed"));
     }
     // Frames of one event-loop turn go out together, flushed once at the end of the turn (one TLS write, one
-    // syscall): headers and small payloads are copied into a direct batch buffer, which becomes one TLS record of up
-    // to 16 KiB; a large payload read from a socket (owned) goes out as it is behind its header, with no copy.
+    // syscall): headers and payloads that are not owned are copied into a direct batch buffer of 16 KiB, one TLS
+    // record (or one buffer of the frame's size, when a frame of up to 64 KiB does not fit); a large payload read from
+    // a socket (owned) goes out as it is behind its header, with no copy.
     // A batch's frames complete when the batch is written.
     int n = payload == null ? 0 : payload.length();
     Future<Void> f;

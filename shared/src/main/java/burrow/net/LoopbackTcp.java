@@ -66,7 +66,7 @@ public final class LoopbackTcp {
   }
 
   /** @return the congestion control algorithm of a connected epoll channel, or null where it cannot be read */
-  public static String algorithm(Channel channel) {
+  static String algorithm(Channel channel) {
     if (!(channel instanceof UnixChannel)) {
       return null;
     }

@@ -60,13 +60,7 @@ public final class OwnedPipe {
     });
     src.endHandler(v -> {
       writePending();
-      dst.end().onComplete(ar -> {                  // a write may have failed the pipe already
-        if (ar.succeeded()) {
-          result.tryComplete();
-        } else {
-          result.tryFail(ar.cause());
-        }
-      });
+      dst.end().onComplete(result::tryComplete, result::tryFail);  // a write may have failed the pipe already
     });
     src.handler(this::onBuffer);
     // What arrives after a failure waits in the stream, which releases it when the caller resets it.
