@@ -39,9 +39,16 @@ public final class ControlChannel {
         }
         inBody = false;
         parser.fixedSizeMode(4);
+        JsonObject json;
+        try {
+          json = Heads.decode(record);
+        } catch (BurrowException e) {
+          fail(new BurrowException(ErrorCode.PROTOCOL_ERROR, "control message is not a JSON object"));
+          return;
+        }
         ControlMessage msg;
         try {
-          msg = ControlMessage.fromJson(new JsonObject(record));
+          msg = ControlMessage.fromJson(json);
         } catch (BurrowException e) {
           fail(e);
           return;

@@ -1,9 +1,10 @@
 package burrow.proto;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -21,39 +22,90 @@ public final class HttpHead {
   private HttpHead() {
   }
 
+  /** The same names, for the check on every header of every exchange: compared ignoring case, without a copy. */
+  private static final String[] HOP_BY_HOP_NAMES = HOP_BY_HOP.toArray(new String[0]);
+
   public static boolean isHopByHop(String name) {
-    return HOP_BY_HOP.contains(name.toLowerCase(Locale.ROOT));
+    for (String h : HOP_BY_HOP_NAMES) {
+      if (h.length() == name.length() && h.equalsIgnoreCase(name)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
-   * @param tunnelId the tunnel the request is for
-   * @param client   the public client's {@code ip:port}
-   * @param scheme   {@code http} or {@code https}, as the public client used
-   * @param upgrade  the {@code Upgrade} header value for a WebSocket (or other) upgrade, or null
+   * The framed request head the edge sends, written straight from the public request's headers: {@code t}, {@code c},
+   * {@code p}, {@code m}, {@code u}, then {@code h} (Host first, the end-to-end headers as received, then
+   * {@code X-Forwarded-For} and {@code X-Forwarded-Proto}), {@code up} for an upgrade and {@code nb} for no body.
+   *
+   * @param tunnelId     the tunnel the request is for
+   * @param client       the public client's {@code ip:port}
+   * @param scheme       {@code http} or {@code https}, as the public client used
+   * @param upgrade      the {@code Upgrade} header value for a WebSocket (or other) upgrade, or null
+   * @param forwardedFor the {@code X-Forwarded-For} value to send: the client's address, after the incoming value
+   *                     if there was one; every incoming {@code X-Forwarded-For} header is dropped for it
+   * @param bodyless     the request has no body ({@code nb}): the agent need not wait for one
    */
-  public static JsonObject request(String tunnelId, String client, String scheme, String method, String uri,
-                                   String host, MultiMap headers, String upgrade) {
-    JsonArray h = new JsonArray();
-    h.add("Host").add(host);
-    for (Map.Entry<String, String> e : headers) {
-      String name = e.getKey();
-      if (isHopByHop(name) || name.equalsIgnoreCase("host") || name.startsWith(":")) {
-        continue;
+  public static Buffer encodeRequest(String tunnelId, String client, String scheme, String method, String uri,
+                                     String host, MultiMap headers, String upgrade, String forwardedFor,
+                                     boolean bodyless) {
+    return Heads.write(g -> {
+      g.writeStartObject();
+      g.writeStringField("t", tunnelId);
+      g.writeStringField("c", client);
+      g.writeStringField("p", scheme);
+      g.writeStringField("m", method);
+      g.writeStringField("u", uri);
+      g.writeArrayFieldStart("h");
+      g.writeString("Host");
+      g.writeString(host);
+      for (Map.Entry<String, String> e : headers) {
+        String name = e.getKey();
+        if (isHopByHop(name) || name.equalsIgnoreCase("host") || name.startsWith(":")
+            || name.equalsIgnoreCase("x-forwarded-for")) {
+          continue;
+        }
+        g.writeString(name);
+        g.writeString(e.getValue());
       }
-      h.add(name).add(e.getValue());
-    }
-    return new JsonObject().put("t", tunnelId).put("c", client).put("p", scheme).put("m", method).put("u", uri)
-        .put("h", h).put("up", upgrade);
+      g.writeString("X-Forwarded-For");
+      g.writeString(forwardedFor);
+      g.writeString("X-Forwarded-Proto");
+      g.writeString(scheme);
+      g.writeEndArray();
+      if (upgrade != null) {
+        g.writeStringField("up", upgrade);
+      }
+      if (bodyless) {
+        g.writeBooleanField("nb", true);
+      }
+      g.writeEndObject();
+    });
   }
 
-  public static JsonObject response(int status, String reason, MultiMap headers) {
-    JsonArray h = new JsonArray();
+  /** The framed response head the agent sends: {@code s}, {@code r} and {@code h} (without hop-by-hop headers). */
+  public static Buffer encodeResponse(int status, String reason, MultiMap headers) {
+    return Heads.write(g -> {
+      g.writeStartObject();
+      g.writeNumberField("s", status);
+      if (reason != null) {
+        g.writeStringField("r", reason);
+      }
+      writeHeaders(g, headers);
+      g.writeEndObject();
+    });
+  }
+
+  private static void writeHeaders(JsonGenerator g, MultiMap headers) throws java.io.IOException {
+    g.writeArrayFieldStart("h");
     for (Map.Entry<String, String> e : headers) {
       if (!isHopByHop(e.getKey())) {
-        h.add(e.getKey()).add(e.getValue());
+        g.writeString(e.getKey());
+        g.writeString(e.getValue());
       }
     }
-    return new JsonObject().put("s", status).put("r", reason).put("h", h);
+    g.writeEndArray();
   }
 
   /** A response head that carries an error instead of a response: the edge renders its error page. */

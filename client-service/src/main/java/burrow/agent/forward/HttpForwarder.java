@@ -109,7 +109,7 @@ public final class HttpForwarder {
     }
     return req.response().compose(resp -> {
       ExchangeListener.status(stream, resp.statusCode());
-      stream.write(Heads.encode(HttpHead.response(resp.statusCode(), resp.statusMessage(), resp.headers())));
+      stream.write(HttpHead.encodeResponse(resp.statusCode(), resp.statusMessage(), resp.headers()));
       if (tap != null) {
         tap.response(resp.statusCode(), resp.statusMessage(), resp.headers());
       }
@@ -123,7 +123,7 @@ public final class HttpForwarder {
                                        ExchangeTap tap) {
     return req.connect().compose(resp -> {
       ExchangeListener.status(stream, resp.statusCode());
-      stream.write(Heads.encode(HttpHead.response(resp.statusCode(), resp.statusMessage(), resp.headers())));
+      stream.write(HttpHead.encodeResponse(resp.statusCode(), resp.statusMessage(), resp.headers()));
       if (tap != null) {
         tap.requestEnd();
         tap.response(resp.statusCode(), resp.statusMessage(), resp.headers());

@@ -96,19 +96,13 @@ public final class HttpFrontend implements Handler<HttpServerRequest> {
     String upgrade = isUpgrade(req) ? req.getHeader(HttpHeaders.UPGRADE) : null;
     boolean bodyless = upgrade == null && !hasBody(req);
     String client = req.remoteAddress().hostAddress();
-    JsonObject head = HttpHead.request(b.spec().id(), client + ":" + req.remoteAddress().port(), scheme,
-        req.method().name(), req.uri(), authority.toString(), req.headers(), upgrade);
     String xff = req.getHeader("X-Forwarded-For");
-    head.getJsonArray("h").add("X-Forwarded-For").add(xff == null ? client : xff + ", " + client)
-        .add("X-Forwarded-Proto").add(scheme);
-    if (xff != null) {
-      removeHeader(head, "X-Forwarded-For", 1);
-    }
     if (bodyless) {
-      head.put("nb", true);
       req.resume();                                         // nothing to read: let the request end
     }
-    Buffer encoded = Heads.encode(head);
+    Buffer encoded = HttpHead.encodeRequest(b.spec().id(), client + ":" + req.remoteAddress().port(), scheme,
+        req.method().name(), req.uri(), authority.toString(), req.headers(), upgrade,
+        xff == null ? client : xff + ", " + client, bodyless);
     b.openStream()
         .compose(stream -> exchange(req, reqContext, stream, encoded, upgrade != null, bodyless))
         .onFailure(err -> {
@@ -213,19 +207,6 @@ public final class HttpFrontend implements Handler<HttpServerRequest> {
     }
     String conn = req.getHeader(HttpHeaders.CONNECTION);
     return conn != null && conn.toLowerCase(Locale.ROOT).contains("upgrade");
-  }
-
-  private static void removeHeader(JsonObject head, String name, int keepLast) {
-    var h = head.getJsonArray("h");
-    int seen = 0;
-    for (int i = h.size() - 2; i >= 0; i -= 2) {
-      if (name.equalsIgnoreCase(h.getString(i))) {
-        if (seen++ >= keepLast) {
-          h.remove(i + 1);
-          h.remove(i);
-        }
-      }
-    }
   }
 
   private static String label(String host, String domain) {
