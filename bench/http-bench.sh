@@ -351,18 +351,21 @@ if [ "$ROUNDS" -gt 0 ]; then
   {
     echo "Medians of $ROUNDS interleaved rounds; 100 B: wrk -t2 -c$SMALL_CONNS -d${DURATION}s --latency; 1 MiB: wrk -t2 -c$BIG_CONNS -d${DURATION}s; haproxy nbthread $HAPROXY_THREADS"
     echo
-    echo "| target | 100 B req/s | p50 ms | p99 ms | 1 MiB MiB/s | proxy CPU us/req (100 B) | proxy CPU ms/MiB | errors (sum) | paced req/s | paced p50 ms | paced p99 ms |"
-    echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+    echo "| target | 100 B req/s | p50 ms | p99 ms | mean ms ($SMALL_CONNS / req/s) | 1 MiB MiB/s | proxy CPU us/req (100 B) | proxy CPU ms/MiB | errors (sum) | paced req/s | paced p50 ms | paced p99 ms |"
+    echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
     for t in "${TARGETS[@]}"; do
       M_RPS[$t]=$(median_of "$t" 3); M_P50[$t]=$(median_of "$t" 4); M_P99[$t]=$(median_of "$t" 5); M_MIB[$t]=$(median_of "$t" 7)
       M_PACED_P99[$t]=$(median_of "$t" 16)
       errs=$(awk -F'\t' -v t="$t" 'NR > 1 && $2 == t {s += $6 + $9 + $17} END {print s + 0}' "$raw")
-      printf '| %s | %.0f | %.2f | %.2f | %.1f | %s | %s | %s | %.0f | %.2f | %.2f |\n' "$t" "${M_RPS[$t]}" "${M_P50[$t]}" "${M_P99[$t]}" "${M_MIB[$t]}" \
+      printf '| %s | %.0f | %.2f | %.2f | %.2f | %.1f | %s | %s | %s | %.0f | %.2f | %.2f |\n' "$t" "${M_RPS[$t]}" "${M_P50[$t]}" "${M_P99[$t]}" \
+        "$(awk -v r="${M_RPS[$t]}" -v c=$SMALL_CONNS 'BEGIN {printf "%.3f", r > 0 ? c * 1000 / r : 0}')" "${M_MIB[$t]}" \
         "$([ "$t" = direct ] && echo - || median_of "$t" 11)" "$([ "$t" = direct ] && echo - || median_of "$t" 13)" "$errs" \
         "$(median_of "$t" 14)" "$(median_of "$t" 15)" "${M_PACED_P99[$t]}"
     done
     echo
     echo "proxy CPU = utime+stime of haproxy, or of edge + agent JVMs, during the measurement / requests (or MiB) served."
+    echo "mean = $SMALL_CONNS connections / req/s (Little's law: each of wrk's connections waits for its answer before it"
+    echo "sends again, so at saturation the mean latency is fixed by the rate, and a p99 can only be above it)."
     echo "loadavg (1 min) during the rounds: $(awk -F'\t' 'NR > 1 {printf "%s ", $10}' "$raw")"
     echo
     echo "paced: wrk -t2 -c$SMALL_CONNS -d${DURATION}s --latency with delay() = ${PACED_DELAY_MS} ms per connection after each answer"
