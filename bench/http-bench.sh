@@ -27,6 +27,12 @@
 #                                       hops rather than the queue of a saturated 2-core box; 0 skips it
 #   INITIAL_WARMUP_BIG=15               the same with 1 MiB downloads (3 s left the 1 MiB path JIT-cold in round 1: the
 #                                       tunnel's CPU per MiB fell from 3.65 to 2.44 ms between rounds 1 and 3)
+#   LATENCY_ROUNDS=3                    where a request's time goes: per target, the round trip on one connection, and
+#                                       under the paced load each process's CPU per request (wrk, proxies, nginx) and,
+#                                       with perf, the proxies' syscalls per request; 0 skips it
+#   ASYNC_PROFILE=0|1                   1: also profile edge and agent (async-profiler 4.1 from Maven Central, CPU
+#                                       samples every ms with kernel frames) under the paced load; collapsed stacks
+#                                       and a summary in the results directory
 #   MAX_SECONDS=2400                    hard bound on the whole run
 #   KEEP_TMP=1                          keep the temp dir (logs, configs, raw wrk output)
 set -euo pipefail
@@ -43,6 +49,8 @@ ABORT_CLIENTS=${ABORT_CLIENTS:-24}
 PROFILE=${PROFILE:-0}
 PACED_DELAY_MS=${PACED_DELAY_MS:-5}
 PROFILE_SECONDS=${PROFILE_SECONDS:-30}
+LATENCY_ROUNDS=${LATENCY_ROUNDS:-3}
+ASYNC_PROFILE=${ASYNC_PROFILE:-0}
 MAX_SECONDS=${MAX_SECONDS:-2400}
 BENCH_JAVA_OPTS=${BENCH_JAVA_OPTS:-}
 KEEP_TMP=${KEEP_TMP:-0}
@@ -358,7 +366,7 @@ if [ "$ROUNDS" -gt 0 ]; then
       M_PACED_P99[$t]=$(median_of "$t" 16)
       errs=$(awk -F'\t' -v t="$t" 'NR > 1 && $2 == t {s += $6 + $9 + $17} END {print s + 0}' "$raw")
       printf '| %s | %.0f | %.2f | %.2f | %.2f | %.1f | %s | %s | %s | %.0f | %.2f | %.2f |\n' "$t" "${M_RPS[$t]}" "${M_P50[$t]}" "${M_P99[$t]}" \
-        "$(awk -v r="${M_RPS[$t]}" -v c=$SMALL_CONNS 'BEGIN {printf "%.3f", r > 0 ? c * 1000 / r : 0}')" "${M_MIB[$t]}" \
+        "$(awk -v r="${M_RPS[$t]}" -v c=$SMALL_CONNS 'BEGIN {printf "%.3f", (r > 0 ? c * 1000 / r : 0)}')" "${M_MIB[$t]}" \
         "$([ "$t" = direct ] && echo - || median_of "$t" 11)" "$([ "$t" = direct ] && echo - || median_of "$t" 13)" "$errs" \
         "$(median_of "$t" 14)" "$(median_of "$t" 15)" "${M_PACED_P99[$t]}"
     done
@@ -499,9 +507,122 @@ if [ "$PROFILE" = 1 ]; then
   log "JFR summaries: $prof"
 fi
 
+# ------------------------------------------------------------------ (e) where a request's time goes
+# Under the paced load every process of the chain sleeps between bursts, so a request's latency is the time the
+# chain needs to work through a burst: the sum of each process's CPU per request, plus the wake-ups between them.
+latency_report="$results/latency.md"
+if [ "$LATENCY_ROUNDS" -gt 0 ] && [ "$PACED_DELAY_MS" != 0 ]; then
+  PERF_SYSCALLS=0 sc_events=""
+  if command -v perf >/dev/null; then     # the syscall tracepoints this kernel has and perf may count
+    for e in sendto write writev recvfrom read epoll_wait epoll_pwait epoll_pwait2; do
+      perf stat -e "syscalls:sys_enter_$e" -- true >/dev/null 2>&1 && sc_events="$sc_events${sc_events:+,}syscalls:sys_enter_$e"
+    done
+    [[ $sc_events == *sendto* ]] && PERF_SYSCALLS=1
+  fi
+  lat_raw="$results/latency-raw.tsv"
+  printf 'round\ttarget\tone_p50_ms\tone_p99_ms\tpaced_rps\tpaced_p50_ms\tpaced_p90_ms\tpaced_p99_ms\twrk_us\tproxy1_us\tproxy2_us\tnginx_us\tsends\trecvs\twaits\n' > "$lat_raw"
+  for ((r = 1; r <= LATENCY_ROUNDS; r++)); do
+    for ((k = 0; k < n; k++)); do
+      t=${TARGETS[$(( (k + r - 1) % n ))]}
+      fo="$results/lat-r$r-$t-one.txt"; fp="$results/lat-r$r-$t-paced.txt"
+      timeout 40 wrk -t1 -c1 -d5s --latency -H "Host: ${HOSTHDR[$t]}" "${URL[$t]}/small.txt" > "$fo" 2>&1 || true
+      read -r -a pp <<< "${PROXY_PIDS[$t]} "
+      p1=${pp[0]:-}; p2=${pp[1]:-}
+      perf_pids=""
+      if [ "$PERF_SYSCALLS" = 1 ] && [ -n "${PROXY_PIDS[$t]}" ]; then
+        perf_pids=$(echo "${PROXY_PIDS[$t]}" | tr -s ' ' ',' | sed 's/,$//')
+        timeout $((DURATION + 20)) perf stat -x, -e "$sc_events" -p "$perf_pids" -o "$tmp/perf-$t.csv" -- sleep "$DURATION" &
+        perf_job=$!
+      fi
+      a0=$(cpu_ticks $p1); b0=$(cpu_ticks $p2); n0=$(cpu_ticks $NGINX_PIDS)
+      wrk_cpu=$( { TIMEFORMAT='%U %S'; time timeout $((DURATION + 30)) wrk -t2 -c$SMALL_CONNS -d"${DURATION}s" --latency -s "$paced_lua" \
+        -H "Host: ${HOSTHDR[$t]}" "${URL[$t]}/small.txt" > "$fp" 2>&1; } 2>&1 | tail -1)
+      a1=$(cpu_ticks $p1); b1=$(cpu_ticks $p2); n1=$(cpu_ticks $NGINX_PIDS)
+      sends=- recvs=- waits=-
+      if [ -n "$perf_pids" ]; then
+        wait "$perf_job" 2>/dev/null || true
+        read -r sends recvs waits < <(awk -F, '{v = $1 + 0} $3 ~ /sendto|_write/ {s += v} $3 ~ /recvfrom|_read/ {r += v} $3 ~ /epoll/ {w += v} END {print s + 0, r + 0, w + 0}' "$tmp/perf-$t.csv")
+      fi
+      awk -v r="$r" -v t="$t" -v a=$((a1 - a0)) -v b=$((b1 - b0)) -v nn=$((n1 - n0)) -v hz="$CLK_TCK" -v wc="$wrk_cpu" \
+          -v s="$sends" -v rv="$recvs" -v w="$waits" -v fo="$fo" -v fp="$fp" '
+        function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v + 0 }
+        FILENAME == fo && $1 == "50%" { o50 = ms($2) } FILENAME == fo && $1 == "99%" { o99 = ms($2) }
+        FILENAME == fp && $1 == "50%" { q50 = ms($2) } FILENAME == fp && $1 == "90%" { q90 = ms($2) } FILENAME == fp && $1 == "99%" { q99 = ms($2) }
+        FILENAME == fp && /^Requests\/sec:/ { rps = $2 } FILENAME == fp && / requests in / { req = $1 }
+        END {
+          split(wc, c, " ")
+          per = req > 0 ? 1e6 / req : 0
+          printf "%s\t%s\t%.3f\t%.3f\t%.0f\t%.3f\t%.3f\t%.3f\t%.0f\t%.0f\t%.0f\t%.0f\t%s\t%s\t%s\n", r, t, o50, o99, rps, q50, q90, q99,
+            (c[1] + c[2]) * per, a / hz * per, b / hz * per, nn / hz * per,
+            (s == "-" || req == 0) ? "-" : sprintf("%.2f", s / req), (rv == "-" || req == 0) ? "-" : sprintf("%.2f", rv / req),
+            (w == "-" || req == 0) ? "-" : sprintf("%.2f", w / req) }' "$fo" "$fp" >> "$lat_raw"
+      log "latency round $r $t: $(tail -1 "$lat_raw" | cut -f3-)"
+    done
+  done
+  lat_median() {  # lat_median <target> <column>
+    awk -F'\t' -v t="$1" -v c="$2" 'NR > 1 && $2 == t && $c != "-" {print $c}' "$lat_raw" | sort -g |
+      awk '{ v[NR] = $1 } END { if (NR == 0) { print "-"; exit } if (NR % 2) print v[(NR + 1) / 2]; else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+  }
+  {
+    echo "Where a request's time goes: medians of $LATENCY_ROUNDS interleaved rounds. One connection: wrk -t1 -c1 -d5s, back to back."
+    echo "Paced: wrk -t2 -c$SMALL_CONNS -d${DURATION}s, each connection waiting ${PACED_DELAY_MS} ms after every answer; CPU is"
+    echo "utime+stime per request served (wrk's own from the shell's time; proxy 1/2 = haproxy, or edge / agent);"
+    echo "syscalls per request are the proxies' (sends: sendto/write/writev, receives: recvfrom/read, waits: epoll), from perf."
+    echo
+    echo "| target | 1 conn p50 ms | 1 conn p99 ms | paced req/s | paced p50 ms | p90 ms | p99 ms | wrk us/req | proxy 1 us/req | proxy 2 us/req | nginx us/req | sends/req | receives/req | epoll waits/req |"
+    echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+    for t in "${TARGETS[@]}"; do
+      row="| $t"
+      for c in 3 4 5 6 7 8 9 10 11 12 13 14 15; do
+        v=$(lat_median "$t" $c)
+        if [ "$t" = direct ] && { [ $c = 10 ] || [ $c = 11 ]; }; then v=-; fi
+        if [ "$t" = haproxy ] && [ $c = 11 ]; then v=-; fi
+        row="$row | $v"
+      done
+      echo "$row |"
+    done
+  } > "$latency_report"
+fi
+
+if [ "$ASYNC_PROFILE" = 1 ] && [ "$PACED_DELAY_MS" != 0 ]; then
+  apdir="$tmp/async-profiler"; mkdir -p "$apdir"
+  (cd "$root" && mvn -B -ntp -q dependency:copy -Dartifact=tools.profiler:async-profiler:4.1 -DoutputDirectory="$apdir") >&2 ||
+    die "ASYNC_PROFILE=1: could not fetch tools.profiler:async-profiler:4.1 from Maven Central"
+  (cd "$apdir" && unzip -q -o async-profiler-4.1.jar linux-x64/libasyncProfiler.so) || die "no linux-x64 library in async-profiler-4.1.jar"
+  aplib="$apdir/linux-x64/libasyncProfiler.so"
+  apsum="$results/async-profile.txt"; : > "$apsum"
+  for t in "${TUNNELS[@]}"; do
+    for side in edge agent; do
+      if [ $side = edge ]; then pid=${EDGE_PID[$t]}; else pid=${AGENT_PID[$t]}; fi
+      timeout 30 jcmd "$pid" JVMTI.agent_load "$aplib" '"start,event=cpu,interval=1ms"' >/dev/null || die "async-profiler did not attach to $t $side"
+    done
+    run_wrk "$t" $SMALL_CONNS "$PROFILE_SECONDS" /small.txt "$results/async-$t-paced-wrk.txt" --latency -s "$paced_lua"
+    for side in edge agent; do
+      if [ $side = edge ]; then pid=${EDGE_PID[$t]}; else pid=${AGENT_PID[$t]}; fi
+      f="$results/$t-$side-paced.collapsed"
+      timeout 30 jcmd "$pid" JVMTI.agent_load "$aplib" "\"stop,file=$f,collapsed\"" >/dev/null
+      wait_for 30 "$f" test -s "$f"
+      {
+        echo "== $t $side, paced 100 B load, $PROFILE_SECONDS s ($(awk '/^Requests\/sec:/ {print $2}' "$results/async-$t-paced-wrk.txt") req/s): $f"
+        awk '{ n = $NF; t += n; st = $0; sub(/ [0-9]+$/, "", st); k = split(st, fr, ";"); self[fr[k]] += n
+               kern = 0; for (i = 1; i <= k; i++) if (fr[i] ~ /_\[k\]$/) { kern = 1; break } ks += kern * n
+               delete seen; for (i = 1; i <= k; i++) if (fr[i] ~ /^burrow\// && !seen[fr[i]]++) inc[fr[i]] += n
+               for (i = 1; i <= k; i++) if (fr[i] ~ /jackson/) { js += n; break } }
+             END { printf "samples %d; with a kernel frame %.1f%%; in Jackson %.1f%%\n-- self, top 15\n", t, 100 * ks / t, 100 * js / t
+                   for (f in self) printf "%6.1f%% %s\n", 100 * self[f] / t, f | "sort -rn | head -15"; close("sort -rn | head -15")
+                   print "-- inclusive, burrow frames, top 20"
+                   for (f in inc) printf "%6.1f%% %s\n", 100 * inc[f] / t, f | "sort -rn | head -20"; close("sort -rn | head -20") }' "$f"
+        echo
+      } >> "$apsum"
+    done
+    log "async-profiled $t"
+  done
+fi
+
 echo
 echo "== burrow http-bench $stamp ($results)"
 cat "$results/machine.txt"
 echo
 [ -f "$table" ] && cat "$table" && echo
 cat "$abort_report"
+[ -f "$latency_report" ] && echo && cat "$latency_report"
