@@ -13,6 +13,9 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.PoolOptions;
+import io.vertx.core.net.NetServerOptions;
+import io.vertx.core.Promise;
+import io.vertx.core.parsetools.RecordParser;
 import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
@@ -106,6 +109,45 @@ class HttpBodiesTest extends TunnelTestBase {
         .onComplete(ctx.succeeding(v -> ctx.verify(() -> {
           assertThat(sink.length()).isEqualTo(BIG);
           assertThat(sink.crc()).isEqualTo(Payload.expectedCrc(BIG));
+          ctx.completeNow();
+        })));
+  }
+
+  /**
+   * A local service that answers in HTTP/1.0 and closes its connection after the body, as {@code python3 -m
+   * http.server} does, while the public client is not reading yet: the whole body arrives through the tunnel. (The
+   * race this once lost, the service's close reaching the agent while the tunnel's window held the body paused, is
+   * pinned down deterministically by {@code SocketPausedBodyTest}; end to end it showed with curl in about 1 download
+   * in 20.)
+   */
+  @Test
+  void aServiceThatClosesAfterItsHttp10BodyIsServedWhole(Vertx vertx, VertxTestContext ctx) {
+    long n = 512 * 1024;                                      // beyond the window; the rest fits in socket buffers
+    Promise<Void> serviceClosed = Promise.promise();
+    var closer = vertx.createNetServer(new NetServerOptions().setSendBufferSize(4 * 1024 * 1024))
+        .connectHandler(so -> so.handler(RecordParser.newDelimited("\r\n\r\n", head -> {
+          so.handler(null);                                   // one request per connection
+          so.closeHandler(v -> serviceClosed.tryComplete());
+          so.write("HTTP/1.0 200 OK\r\nServer: SimpleHTTP/0.6\r\nContent-Type: application/octet-stream\r\n"
+              + "Content-Length: " + n + "\r\n\r\n");
+          Payload.pump(so, n, null);                          // then ends: the connection closes after the body
+        }))).listen(0, "127.0.0.1").await();
+    URI closing = tunnel(http("closer", closer.actualPort()), "http").await();
+    Payload.Sink sink = new Payload.Sink();
+    Http.onLoop(client, () -> client.request(TunnelTestBase.to(closing, HttpMethod.GET, "/big.bin"))
+        .compose(req -> req.send())
+        .compose(resp -> {
+          resp.pause();                                       // read nothing until the service has closed
+          resp.handler(sink::update);
+          return serviceClosed.future().compose(v -> {
+            resp.resume();
+            return resp.end();
+          }).map(v -> resp.statusCode());
+        }))
+        .onComplete(ctx.succeeding(status -> ctx.verify(() -> {
+          assertThat(status).isEqualTo(200);
+          assertThat(sink.length()).isEqualTo(n);
+          assertThat(sink.crc()).isEqualTo(Payload.expectedCrc(n));
           ctx.completeNow();
         })));
   }

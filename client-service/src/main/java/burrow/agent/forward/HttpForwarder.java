@@ -113,7 +113,7 @@ public final class HttpForwarder {
       if (tap != null) {
         tap.response(resp.statusCode(), resp.statusMessage(), resp.headers());
       }
-      ExchangeTap.response(resp, tap).pipe().endOnFailure(false).to(stream)
+      ExchangeTap.response(SocketPausedBody.of(resp), tap).pipe().endOnFailure(false).to(stream)
           .onFailure(err -> stream.reset(MuxErrorCode.CANCEL));
       return Future.succeededFuture();
     });
@@ -130,7 +130,7 @@ public final class HttpForwarder {
         tap.responseEnd();                                   // WebSocket frames after the 101 are not captured
       }
       if (resp.statusCode() != 101) {
-        resp.pipe().endOnFailure(false).to(stream).onFailure(err -> stream.reset(MuxErrorCode.CANCEL));
+        SocketPausedBody.of(resp).pipe().endOnFailure(false).to(stream).onFailure(err -> stream.reset(MuxErrorCode.CANCEL));
         return Future.succeededFuture();
       }
       var socket = resp.netSocket();
