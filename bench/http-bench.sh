@@ -349,10 +349,11 @@ for ((r = 1; r <= ROUNDS; r++)); do
 done
 
 # ------------------------------------------------------------------ medians and ratios
-median_of() {  # median_of <target> <column>
-  awk -F'\t' -v t="$1" -v c="$2" 'NR > 1 && $2 == t {print $c}' "$raw" | sort -g |
-    awk '{ v[NR] = $1 } END { if (NR == 0) { print 0; exit } if (NR % 2) print v[(NR + 1) / 2]; else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+median_col() {  # median_col <tsv> <target> <column> <printed when none>: median of a target's values ("-" skipped)
+  awk -F'\t' -v t="$2" -v c="$3" 'NR > 1 && $2 == t && $c != "-" {print $c}' "$1" | sort -g |
+    awk -v none="$4" '{ v[NR] = $1 } END { if (NR == 0) { print none; exit } if (NR % 2) print v[(NR + 1) / 2]; else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
+median_of() { median_col "$raw" "$1" "$2" 0; }  # median_of <target> <column>
 table="$results/table.md"
 if [ "$ROUNDS" -gt 0 ]; then
   declare -A M_RPS=() M_P50=() M_P99=() M_MIB=() M_PACED_P99=()
@@ -559,10 +560,7 @@ if [ "$LATENCY_ROUNDS" -gt 0 ] && [ "$PACED_DELAY_MS" != 0 ]; then
       log "latency round $r $t: $(tail -1 "$lat_raw" | cut -f3-)"
     done
   done
-  lat_median() {  # lat_median <target> <column>
-    awk -F'\t' -v t="$1" -v c="$2" 'NR > 1 && $2 == t && $c != "-" {print $c}' "$lat_raw" | sort -g |
-      awk '{ v[NR] = $1 } END { if (NR == 0) { print "-"; exit } if (NR % 2) print v[(NR + 1) / 2]; else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
-  }
+  lat_median() { median_col "$lat_raw" "$1" "$2" -; }  # lat_median <target> <column>
   {
     echo "Where a request's time goes: medians of $LATENCY_ROUNDS interleaved rounds. One connection: wrk -t1 -c1 -d5s, back to back."
     echo "Paced: wrk -t2 -c$SMALL_CONNS -d${DURATION}s, each connection waiting ${PACED_DELAY_MS} ms after every answer; CPU is"
