@@ -2,6 +2,7 @@ package burrow.agent.forward;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -20,12 +21,19 @@ import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * A response body paused at its socket: a local service that closes its connection after an HTTP/1.0 body while the
  * body is paused still delivers all of it, and a kept-alive connection reads again for its next exchange.
+ *
+ * <p>What these do not pin down: the race the class exists for (the service's close handled while Vert.x's own pause
+ * held the rest of the body) depends on timing. With Vert.x's pause in place of the socket's, the first test failed
+ * with {@code HttpClosedException} in one run and passed in later ones; the reproduction is end to end, a quick start
+ * beside {@code python3 -m http.server} downloading 1 MiB with curl (a cut body in each of six starts before the fix,
+ * none in 480 downloads after it).
  */
 @ExtendWith(VertxExtension.class)
 @Timeout(value = 30, timeUnit = TimeUnit.SECONDS)
@@ -44,6 +52,13 @@ class SocketPausedBodyTest {
         }))).listen(0, "127.0.0.1").await();
   }
 
+  /** Runs {@code chain} on {@code loop}; the result may be awaited from the test's thread. */
+  static <T> Future<T> on(Context loop, Supplier<Future<T>> chain) {
+    Promise<T> result = Promise.promise();
+    loop.runOnContext(v -> chain.get().onComplete(result));
+    return result.future();
+  }
+
   static HttpClient client(Vertx vertx) {
     return vertx.createHttpClient(new HttpClientOptions().setMaxChunkSize(64 * 1024), new PoolOptions().setHttp1MaxSize(1));
   }
@@ -55,7 +70,7 @@ class SocketPausedBodyTest {
     HttpClient client = client(vertx);
     AtomicLong received = new AtomicLong();
     Promise<Void> ended = Promise.promise();
-    java.util.concurrent.atomic.AtomicReference<io.vertx.core.Context> loop = new java.util.concurrent.atomic.AtomicReference<>();
+    java.util.concurrent.atomic.AtomicReference<Context> loop = new java.util.concurrent.atomic.AtomicReference<>();
     Future<ReadStream<Buffer>> paused = client.request(new RequestOptions().setHost("127.0.0.1")
             .setPort(service.actualPort()).setURI("/big.bin"))
         .compose(req -> req.send())
@@ -85,7 +100,11 @@ class SocketPausedBodyTest {
     RequestOptions get = new RequestOptions().setMethod(HttpMethod.GET).setHost("127.0.0.1")
         .setPort(service.actualPort()).setURI("/");
     AtomicLong first = new AtomicLong();
-    client.request(get).compose(req -> req.send()).compose(resp -> {
+    // Both exchanges start on one event loop, the loop of the pooled connection, as the agent's do (its session's). A
+    // request made from another thread gets another loop, and there Vert.x may hand the first chunks of a response
+    // over before the handlers set in the response callback are in place.
+    Context loop = vertx.getOrCreateContext();
+    on(loop, () -> client.request(get).compose(req -> req.send()).compose(resp -> {
       Promise<Void> ended = Promise.promise();
       ReadStream<Buffer> b = SocketPausedBody.of(resp);
       b.handler(chunk -> {
@@ -101,10 +120,11 @@ class SocketPausedBodyTest {
         }
       });
       return ended.future();
-    }).await();
+    })).await();
     assertThat(first.get()).isEqualTo(body.length());
     // the connection went back to the pool reading: the next exchange on it is answered
-    Buffer second = client.request(get).compose(req -> req.send()).compose(HttpClientResponse::body).await();
+    Buffer second = on(loop, () -> client.request(get).compose(req -> req.send()).compose(HttpClientResponse::body))
+        .await();
     assertThat(second.length()).isEqualTo(body.length());
     client.close().await();
   }
