@@ -130,7 +130,8 @@ public final class HttpForwarder {
         tap.responseEnd();                                   // WebSocket frames after the 101 are not captured
       }
       if (resp.statusCode() != 101) {
-        SocketPausedBody.of(resp).pipe().endOnFailure(false).to(stream).onFailure(err -> stream.reset(MuxErrorCode.CANCEL));
+        SocketPausedBody.of(resp).pipe().endOnFailure(false).to(stream)
+            .onFailure(err -> stream.reset(MuxErrorCode.CANCEL));
         return Future.succeededFuture();
       }
       var socket = resp.netSocket();

@@ -37,6 +37,8 @@ final class SocketPausedBody implements ReadStream<Buffer> {
 
   /** @return the body of {@code resp}, paused at its socket; {@code resp} itself when its connection has no socket */
   static ReadStream<Buffer> of(HttpClientResponse resp) {
+    // ConnectionBase is Vert.x's internal connection class (io.vertx.core.net.impl): the public API has no way to the
+    // Netty channel. An HTTP/1.x client connection is one; anything else keeps Vert.x's own pause.
     HttpConnection conn = resp.request().connection();
     if (conn instanceof ConnectionBase base && base.channel() != null) {
       return new SocketPausedBody(resp, base.channel());
@@ -46,10 +48,7 @@ final class SocketPausedBody implements ReadStream<Buffer> {
 
   @Override
   public ReadStream<Buffer> exceptionHandler(Handler<Throwable> handler) {
-    resp.exceptionHandler(handler == null ? null : err -> {
-      finish();
-      handler.handle(err);
-    });
+    resp.exceptionHandler(finishingFirst(handler));
     return this;
   }
 
@@ -84,11 +83,16 @@ final class SocketPausedBody implements ReadStream<Buffer> {
 
   @Override
   public ReadStream<Buffer> endHandler(Handler<Void> handler) {
-    resp.endHandler(handler == null ? null : v -> {
-      finish();
-      handler.handle(v);
-    });
+    resp.endHandler(finishingFirst(handler));
     return this;
+  }
+
+  /** {@code handler}, called after {@link #finish()}: the end and the failure of the body both finish it. */
+  private <T> Handler<T> finishingFirst(Handler<T> handler) {
+    return handler == null ? null : event -> {
+      finish();
+      handler.handle(event);
+    };
   }
 
   /** The exchange is over: reading goes back on, and later pauses and resumes (a late drain) do nothing. */
